@@ -1,0 +1,78 @@
+#include "server/api/admin_api.hpp"
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+namespace scl::server {
+namespace {
+using json = nlohmann::json;
+
+HttpResponse reply(unsigned status, const json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = body.dump();
+  return r;
+}
+
+HttpResponse bad(const std::string& message) {
+  return reply(400, {{"__type", "InvalidRequest"}, {"message", message}});
+}
+
+double now_s(const AdminContext& ctx) { return static_cast<double>(ctx.clock->now_ms()) / 1000.0; }
+
+json clock_state(const AdminContext& ctx) {
+  return {{"mode", ctx.manual != nullptr ? "manual" : "real"},
+          {"now", now_s(ctx)},
+          {"timeScale", ctx.time_scale},
+          {"pendingTimers", ctx.scheduler->pending()}};
+}
+
+std::optional<double> number_field(const std::string& body, const char* name) {
+  auto j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  auto it = j.find(name);
+  if (it == j.end() || !it->is_number()) return std::nullopt;
+  double v = it->get<double>();
+  if (!std::isfinite(v)) return std::nullopt;
+  return v;
+}
+}  // namespace
+
+HttpResponse handle_admin(const AdminContext& ctx, const HttpRequest& req) {
+  std::string path = req.target.substr(0, req.target.find('?'));
+  if (path.size() > 1 && path.back() == '/') path.pop_back();
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  const bool post = req.method == "POST";
+  if (path == "/_emulator/health" && get) {
+    return reply(200, {{"status", "ok"},
+                       {"clock", ctx.manual != nullptr ? "manual" : "real"},
+                       {"now", now_s(ctx)}});
+  }
+  if (path == "/_emulator/reset" && post) {
+    ctx.reset();
+    return reply(200, json::object());
+  }
+  if (path == "/_emulator/clock" && get) return reply(200, clock_state(ctx));
+  if (path == "/_emulator/clock/advance" && post) {
+    if (ctx.manual == nullptr) return bad("The clock is real; start with --clock manual to advance it");
+    auto s = number_field(req.body, "seconds");
+    if (!s || *s < 0 || *s > 1e9) return bad("Body must be {\"seconds\": <non-negative number>}");
+    ctx.manual->advance_by(static_cast<core::TimeMs>(std::llround(*s * 1000.0)));
+    return reply(200, clock_state(ctx));
+  }
+  if (path == "/_emulator/clock/set" && post) {
+    if (ctx.manual == nullptr) return bad("The clock is real; start with --clock manual to set it");
+    auto t = number_field(req.body, "now");
+    if (!t || *t < 0 || *t > 1e11) return bad("Body must be {\"now\": <epoch seconds>}");
+    const auto target = static_cast<core::TimeMs>(std::llround(*t * 1000.0));
+    if (target < ctx.clock->now_ms()) return bad("The manual clock only moves forward");
+    ctx.manual->advance_to(target);
+    return reply(200, clock_state(ctx));
+  }
+  return reply(404, {{"__type", "NotFound"},
+                     {"message", "Unknown control route " + req.method + " " + path}});
+}
+
+}  // namespace scl::server

@@ -1,0 +1,27 @@
+#pragma once
+// Test-control routes under /_emulator/ (not AWS): health, reset, manual clock.
+//   GET  /_emulator/health         {"status":"ok","clock":"manual"|"real","now":<epoch s>}
+//   POST /_emulator/reset          wipes every resource of every account; {}
+//   GET  /_emulator/clock          {"mode":..., "now":<epoch s>, "timeScale":x, "pendingTimers":n}
+//   POST /_emulator/clock/advance  {"seconds": n} -> runs everything due; manual clock only
+//   POST /_emulator/clock/set      {"now": <epoch s>} -> forward only; manual clock only
+
+#include <functional>
+
+#include "engine/core/clock.hpp"
+#include "engine/core/scheduler.hpp"
+#include "server/net/http_server.hpp"
+
+namespace scl::server {
+
+struct AdminContext {
+  const core::Clock* clock = nullptr;
+  core::Scheduler* scheduler = nullptr;
+  core::ManualScheduler* manual = nullptr;  // set in manual clock mode
+  double time_scale = 1.0;
+  std::function<void()> reset;
+};
+
+HttpResponse handle_admin(const AdminContext& ctx, const HttpRequest& req);
+
+}  // namespace scl::server

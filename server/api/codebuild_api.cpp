@@ -1,0 +1,47 @@
+#include "server/api/codebuild_api.hpp"
+
+#include "engine/codebuild/service.hpp"
+#include "engine/model/service_model.hpp"
+
+namespace scl::server {
+namespace {
+codebuild::Caller caller_of(const RequestContext& ctx) {
+  // NOTE(emulator): AWS shows the IAM user name as `initiator`; the emulator has no IAM, so it
+  // shows the access key id of the request (or "root" for unsigned requests).
+  return codebuild::Caller{ctx.identity.scope,
+                           ctx.identity.access_key.empty() ? "root" : ctx.identity.access_key};
+}
+}  // namespace
+
+ServiceApi codebuild_api(codebuild::CodeBuildService& svc) {
+  using Method = nlohmann::json (codebuild::CodeBuildService::*)(const codebuild::Caller&,
+                                                                 const nlohmann::json&);
+  ServiceApi api;
+  api.target_prefix = "CodeBuild_20161006";
+  api.content_type = "application/x-amz-json-1.1";
+  api.model = &model::ServiceModel::codebuild();
+  api.validation_error = "InvalidInputException";
+  const std::pair<const char*, Method> table[] = {
+      {"CreateProject", &codebuild::CodeBuildService::create_project},
+      {"UpdateProject", &codebuild::CodeBuildService::update_project},
+      {"DeleteProject", &codebuild::CodeBuildService::delete_project},
+      {"BatchGetProjects", &codebuild::CodeBuildService::batch_get_projects},
+      {"ListProjects", &codebuild::CodeBuildService::list_projects},
+      {"StartBuild", &codebuild::CodeBuildService::start_build},
+      {"BatchGetBuilds", &codebuild::CodeBuildService::batch_get_builds},
+      {"ListBuilds", &codebuild::CodeBuildService::list_builds},
+      {"ListBuildsForProject", &codebuild::CodeBuildService::list_builds_for_project},
+      {"StopBuild", &codebuild::CodeBuildService::stop_build},
+      {"RetryBuild", &codebuild::CodeBuildService::retry_build},
+      {"BatchDeleteBuilds", &codebuild::CodeBuildService::batch_delete_builds},
+  };
+  for (const auto& [name, method] : table) {
+    api.operations.emplace(name, [&svc, method = method](const RequestContext& ctx,
+                                                         const nlohmann::json& body) {
+      return (svc.*method)(caller_of(ctx), body);
+    });
+  }
+  return api;
+}
+
+}  // namespace scl::server

@@ -1,0 +1,121 @@
+// Composition root: configuration, database, clock and scheduler, services, HTTP listener.
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "engine/codebuild/service.hpp"
+#include "engine/core/log.hpp"
+#include "server/api/admin_api.hpp"
+#include "server/api/codebuild_api.hpp"
+#include "server/config.hpp"
+#include "server/net/asio_scheduler.hpp"
+#include "server/net/http_server.hpp"
+#include "store/build_repo.hpp"
+#include "store/migrations.hpp"
+
+namespace {
+using namespace scl;
+
+core::LogLevel level_of(const std::string& s) {
+  if (s == "debug") return core::LogLevel::kDebug;
+  if (s == "warn") return core::LogLevel::kWarn;
+  if (s == "error") return core::LogLevel::kError;
+  return core::LogLevel::kInfo;
+}
+
+int run(const server::Config& cfg) {
+  core::set_log_level(level_of(cfg.log_level));
+  std::filesystem::create_directories(cfg.data_dir);
+  const std::string db_path = (std::filesystem::path(cfg.data_dir) / "sfn-codebuild-local.db").string();
+  store::Database db(db_path);
+  store::migrate(db);
+
+  // Simulated time never goes back behind anything already stored (restarts, --time-scale).
+  const core::TimeMs stored = db.read([](store::Tx& tx) { return store::build_repo::latest_time(tx); });
+  const core::TimeMs origin = std::max(core::real_epoch_ms(), stored);
+
+  codebuild::ServiceOptions options;
+  options.defaults = cfg.simulation;
+  if (!cfg.rules_file.empty()) options.rules = codebuild::SimulationRules::load_file(cfg.rules_file);
+
+  boost::asio::io_context ioc;
+  core::ScaledClock scaled(cfg.time_scale, origin);
+  core::ManualClock manual_clock(origin);
+  std::unique_ptr<core::Scheduler> scheduler;
+  core::ManualScheduler* manual = nullptr;
+  if (cfg.manual_clock) {
+    auto m = std::make_unique<core::ManualScheduler>(manual_clock);
+    manual = m.get();
+    scheduler = std::move(m);
+  } else {
+    scheduler = std::make_unique<server::AsioScheduler>(ioc, scaled);
+  }
+  core::RandomIdSource ids;
+  codebuild::CodeBuildService codebuild(db, *scheduler, ids, options);
+  const std::size_t resumed = codebuild.recover();
+
+  server::Router router(server::IdentityDefaults{cfg.account_id, cfg.region});
+  router.add_service(server::codebuild_api(codebuild));
+  server::AdminContext admin{&scheduler->clock(), scheduler.get(), manual, cfg.time_scale,
+                             [&] { codebuild.reset(); }};
+  router.set_admin([&admin](const server::HttpRequest& r) { return server::handle_admin(admin, r); });
+
+  server::HttpLimits limits;
+  limits.max_body_bytes = cfg.max_body_bytes;
+  server::HttpServer http(ioc, cfg.host, static_cast<std::uint16_t>(cfg.port),
+                          [&router](server::HttpRequest&& r, server::Respond respond) {
+                            router.handle(std::move(r), respond);
+                          },
+                          limits);
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    core::log_info("shutting down");
+    http.stop();
+    ioc.stop();
+  });
+
+  std::printf("sfn-codebuild-local listening on http://%s:%u\n", cfg.host.c_str(),
+              static_cast<unsigned>(http.port()));
+  std::fflush(stdout);
+  core::log_info("database " + db_path + ", " + std::to_string(resumed) + " build(s) resumed, clock " +
+                 (cfg.manual_clock ? "manual" : "real x" + std::to_string(cfg.time_scale)));
+
+  const int n = cfg.threads > 0 ? cfg.threads
+                                : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::thread> workers;
+  for (int i = 1; i < n; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : workers) t.join();
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  server::Config cfg;
+  try {
+    cfg = server::parse_args(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "sfn-codebuild-local: " << e.what() << "\n";
+    return 2;
+  }
+  if (cfg.show_help) {
+    std::cout << server::usage();
+    return 0;
+  }
+  if (cfg.show_version) {
+    std::cout << "sfn-codebuild-local 0.1.0\n";
+    return 0;
+  }
+  try {
+    return run(cfg);
+  } catch (const std::exception& e) {
+    std::cerr << "sfn-codebuild-local: " << e.what() << "\n";
+    return 1;
+  }
+}

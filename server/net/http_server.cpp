@@ -1,0 +1,176 @@
+#include "server/net/http_server.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "engine/core/log.hpp"
+
+namespace scl::server {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<const Handler> handler, const HttpLimits& limits)
+      : stream_(std::move(socket)), handler_(std::move(handler)), limits_(limits) {}
+
+  void start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(limits_.max_body_bytes);
+    parser_->header_limit(64 * 1024);
+    stream_.expires_after(first_request_ ? limits_.read_timeout : limits_.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
+  }
+
+  void on_read(beast::error_code ec) {
+    first_request_ = false;
+    if (ec == http::error::end_of_stream || ec == net::error::eof ||
+        ec == beast::error::timeout || ec == net::error::connection_reset) {
+      return close();
+    }
+    if (ec == http::error::body_limit) {
+      return send_error(413, "RequestEntityTooLargeException",
+                        "Request body is larger than the limit of " +
+                            std::to_string(limits_.max_body_bytes) + " bytes");
+    }
+    if (ec) {
+      return send_error(400, "SerializationException", "Malformed HTTP request: " + ec.message());
+    }
+    auto req = parser_->release();
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+    HttpRequest r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    r.amz_target = std::string(req["X-Amz-Target"]);
+    r.authorization = std::string(req[http::field::authorization]);
+    r.content_type = std::string(req[http::field::content_type]);
+    r.host = std::string(req[http::field::host]);
+    r.body = std::move(req.body());
+    stream_.expires_never();
+    (*handler_)(std::move(r), [self = shared_from_this()](HttpResponse res) {
+      net::dispatch(self->stream_.get_executor(),
+                    [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
+    });
+  }
+
+  void send_error(unsigned status, const std::string& type, const std::string& message) {
+    keep_alive_ = false;
+    HttpResponse res;
+    res.status = status;
+    res.content_type = "application/x-amz-json-1.1";
+    // Escaping by hand is safe here: messages are built from fixed text and numbers.
+    std::string escaped;
+    for (char c : message) {
+      if (c == '"' || c == '\\') escaped.push_back('\\');
+      if (static_cast<unsigned char>(c) >= 0x20) escaped.push_back(c);
+    }
+    res.body = "{\"__type\":\"" + type + "\",\"message\":\"" + escaped + "\"}";
+    res.headers.emplace_back("x-amzn-ErrorType", type);
+    write(std::move(res));
+  }
+
+  void write(HttpResponse res) {
+    auto msg = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(res.status), version_ == 0 ? 11 : version_);
+    msg->set(http::field::server, "sfn-codebuild-local");
+    msg->set(http::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) msg->set(k, v);
+    msg->body() = std::move(res.body);
+    msg->keep_alive(keep_alive_);
+    msg->prepare_payload();
+    stream_.expires_after(limits_.read_timeout);
+    http::async_write(stream_, *msg,
+                      [self = shared_from_this(), msg](beast::error_code ec, std::size_t) {
+                        if (ec || !msg->keep_alive()) return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<const Handler> handler_;
+  HttpLimits limits_;
+  bool keep_alive_ = true;
+  bool first_request_ = true;
+  unsigned version_ = 11;
+};
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(net::io_context& ioc, std::shared_ptr<const Handler> h, HttpLimits l)
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), handler_(std::move(h)), limits_(l) {}
+
+  void accept() {
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                             if (ec == net::error::operation_aborted || !self->acceptor_.is_open())
+                               return;
+                             if (!ec) {
+                               socket.set_option(tcp::no_delay(true), ec);
+                               std::make_shared<Session>(std::move(socket), self->handler_,
+                                                         self->limits_)
+                                   ->start();
+                             } else {
+                               core::log_warn("accept: " + ec.message());
+                             }
+                             self->accept();
+                           });
+  }
+
+  net::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  std::shared_ptr<const Handler> handler_;
+  HttpLimits limits_;
+  std::uint16_t port_ = 0;
+};
+
+HttpServer::HttpServer(net::io_context& ioc, const std::string& host, std::uint16_t port,
+                       Handler handler, HttpLimits limits)
+    : impl_(std::make_shared<Impl>(ioc, std::make_shared<const Handler>(std::move(handler)),
+                                   limits)) {
+  const tcp::endpoint ep(net::ip::make_address(host), port);
+  auto& a = impl_->acceptor_;
+  a.open(ep.protocol());
+  a.set_option(net::socket_base::reuse_address(true));
+  a.bind(ep);
+  a.listen(net::socket_base::max_listen_connections);
+  impl_->port_ = a.local_endpoint().port();
+  impl_->accept();
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+std::uint16_t HttpServer::port() const { return impl_->port_; }
+
+void HttpServer::stop() {
+  net::dispatch(impl_->acceptor_.get_executor(), [impl = impl_] {
+    beast::error_code ec;
+    impl->acceptor_.close(ec);
+  });
+}
+
+}  // namespace scl::server

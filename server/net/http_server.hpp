@@ -1,0 +1,63 @@
+#pragma once
+// HTTP/1.1 listener (Boost.Beast). The only header of the server that the rest of the code sees;
+// Beast itself stays inside http_server.cpp. Model: Beast example/http/server/async (1.81).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace scl::server {
+
+struct HttpRequest {
+  std::string method;
+  std::string target;
+  std::string body;
+  std::string amz_target;     // X-Amz-Target
+  std::string authorization;  // Authorization
+  std::string content_type;   // Content-Type
+  std::string host;           // Host
+};
+
+struct HttpResponse {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Completes a request. May be called from any thread, exactly once.
+using Respond = std::function<void(HttpResponse)>;
+/// Handles one request; runs on the connection's strand and must not block.
+using Handler = std::function<void(HttpRequest&&, Respond)>;
+
+struct HttpLimits {
+  std::size_t max_body_bytes = 6 * 1024 * 1024;
+  std::chrono::seconds read_timeout{30};  // to receive a whole request once it has begun
+  std::chrono::seconds idle_timeout{120};  // keep-alive connection with no request
+};
+
+class HttpServer {
+ public:
+  /// Binds and listens at once (throws boost::system::system_error, e.g. address in use);
+  /// accepts once the io_context runs. `port` 0 picks a free port: see port().
+  HttpServer(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port,
+             Handler handler, HttpLimits limits);
+  ~HttpServer();
+  [[nodiscard]] std::uint16_t port() const;
+  /// Stops accepting; open connections finish their current request.
+  void stop();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace scl::server

@@ -1,0 +1,66 @@
+#pragma once
+// Dispatches AWS JSON requests on X-Amz-Target to operation handlers, and /_emulator/ requests
+// to the admin handler. The one place where AwsError becomes a wire error.
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "server/net/http_server.hpp"
+#include "server/protocol/identity.hpp"
+
+namespace scl::model {
+class ServiceModel;
+}
+
+namespace scl::server {
+
+struct RequestContext {
+  Identity identity;
+  std::string request_id;
+  std::string operation;
+};
+
+using OperationFn = std::function<nlohmann::json(const RequestContext&, const nlohmann::json&)>;
+
+/// One AWS service on the endpoint.
+struct ServiceApi {
+  std::string target_prefix;     // "CodeBuild_20161006" (X-Amz-Target is "<prefix>.<Op>")
+  std::string content_type;      // "application/x-amz-json-1.1"
+  const model::ServiceModel* model = nullptr;  // request validation; may be null
+  std::string validation_error;  // __type for model constraint violations
+  std::string error_namespace;   // prefix of __type ("" for CodeBuild)
+  std::unordered_map<std::string, OperationFn> operations;
+};
+
+class Router {
+ public:
+  using AdminFn = std::function<HttpResponse(const HttpRequest&)>;
+  explicit Router(IdentityDefaults defaults) : defaults_(std::move(defaults)) {}
+  void add_service(ServiceApi api);
+  void set_admin(AdminFn fn) { admin_ = std::move(fn); }
+  /// Handles one request and responds exactly once. Never throws.
+  void handle(HttpRequest&& req, const Respond& respond) const;
+
+  /// Renders an AWS JSON error response.
+  static HttpResponse error_response(unsigned status, const std::string& content_type,
+                                     const std::string& type_prefix, const std::string& type,
+                                     const std::string& message, const std::string& request_id);
+
+ private:
+  HttpResponse dispatch(HttpRequest& req) const;
+  IdentityDefaults defaults_;
+  std::vector<ServiceApi> services_;
+  AdminFn admin_;
+};
+
+/// Deepest nesting of arrays/objects in a JSON text (strings skipped); stops counting at `cap`.
+int json_nesting_depth(std::string_view text, int cap);
+
+/// A fresh request id (v4 UUID) from a thread-local generator.
+std::string new_request_id();
+
+}  // namespace scl::server

@@ -1,0 +1,15 @@
+#pragma once
+// Numbered schema migrations, applied in order on open; PRAGMA user_version records the last.
+
+#include "store/sqlite/database.hpp"
+
+namespace scl::store {
+
+/// Applies every migration above the database's user_version, each in its own transaction.
+/// Throws DbError; a database newer than this binary (user_version > known) is refused.
+void migrate(Database& db);
+
+/// Number of the newest migration this binary knows.
+int latest_schema_version();
+
+}  // namespace scl::store
