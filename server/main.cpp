@@ -16,6 +16,7 @@
 #include "server/net/asio_scheduler.hpp"
 #include "server/net/http_server.hpp"
 #include "store/build_repo.hpp"
+#include "store/meta_repo.hpp"
 #include "store/migrations.hpp"
 
 namespace {
@@ -36,7 +37,10 @@ int run(const server::Config& cfg) {
   store::migrate(db);
 
   // Simulated time never goes back behind anything already stored (restarts, --time-scale).
-  const core::TimeMs stored = db.read([](store::Tx& tx) { return store::build_repo::latest_time(tx); });
+  const core::TimeMs stored = db.read([](store::Tx& tx) {
+    return std::max(store::build_repo::latest_time(tx),
+                    store::meta_repo::get(tx, store::meta_repo::kClockKey).value_or(0));
+  });
   const core::TimeMs origin = std::max(core::real_epoch_ms(), stored);
 
   codebuild::ServiceOptions options;
@@ -62,7 +66,12 @@ int run(const server::Config& cfg) {
   server::Router router(server::IdentityDefaults{cfg.account_id, cfg.region});
   router.add_service(server::codebuild_api(codebuild));
   server::AdminContext admin{&scheduler->clock(), scheduler.get(), manual, cfg.time_scale,
-                             [&] { codebuild.reset(); }};
+                             [&] { codebuild.reset(); }, nullptr};
+  auto persist_clock = [&] {
+    const core::TimeMs t = scheduler->clock().now_ms();
+    db.write([t](store::Tx& tx) { store::meta_repo::raise_to(tx, store::meta_repo::kClockKey, t); });
+  };
+  admin.clock_moved = persist_clock;
   router.set_admin([&admin](const server::HttpRequest& r) { return server::handle_admin(admin, r); });
 
   server::HttpLimits limits;
@@ -92,6 +101,7 @@ int run(const server::Config& cfg) {
   for (int i = 1; i < n; ++i) workers.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : workers) t.join();
+  persist_clock();  // simulated time resumes from here after a clean restart
   return 0;
 }
 }  // namespace

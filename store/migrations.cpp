@@ -7,7 +7,7 @@ namespace scl::store {
 namespace {
 
 // Times are integer epoch milliseconds of simulated time. Echo-only blobs are JSON text.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: CodeBuild projects and builds.
     R"sql(
 CREATE TABLE projects (
@@ -38,6 +38,13 @@ CREATE TABLE builds (
 CREATE UNIQUE INDEX builds_by_id ON builds (account, region, id);
 CREATE INDEX builds_by_project ON builds (account, region, project, build_number);
 CREATE INDEX builds_in_flight ON builds (completes_ms);
+)sql",
+    // 2: key/value facts about the emulator itself (e.g. the simulated clock's high-water mark).
+    R"sql(
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -710,6 +710,12 @@ json CodeBuildService::list_builds_for_project(const Caller& caller, const json&
       throw errors::resource_not_found("The provided project " + project_arn(caller.scope, pname) +
                                        " does not exist");
     }
+    // Model doc of ListBuildsForProjectInput.sortOrder: "If the project has more than 100
+    // builds, setting the sort order will result in an error." (message: NOTE(emulator)).
+    if (has_order && store::build_repo::count_for_project(tx, caller.scope, pname) > kPageSize) {
+      throw errors::invalid_input(
+          "sortOrder cannot be set for project " + pname + ": it has more than 100 builds");
+    }
     return store::build_repo::list_for_project(tx, caller.scope, pname, asc, after, kPageSize);
   });
   json out = {{"ids", page.ids}};

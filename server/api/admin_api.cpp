@@ -60,6 +60,7 @@ HttpResponse handle_admin(const AdminContext& ctx, const HttpRequest& req) {
     auto s = number_field(req.body, "seconds");
     if (!s || *s < 0 || *s > 1e9) return bad("Body must be {\"seconds\": <non-negative number>}");
     ctx.manual->advance_by(static_cast<core::TimeMs>(std::llround(*s * 1000.0)));
+    if (ctx.clock_moved) ctx.clock_moved();
     return reply(200, clock_state(ctx));
   }
   if (path == "/_emulator/clock/set" && post) {
@@ -69,6 +70,7 @@ HttpResponse handle_admin(const AdminContext& ctx, const HttpRequest& req) {
     const auto target = static_cast<core::TimeMs>(std::llround(*t * 1000.0));
     if (target < ctx.clock->now_ms()) return bad("The manual clock only moves forward");
     ctx.manual->advance_to(target);
+    if (ctx.clock_moved) ctx.clock_moved();
     return reply(200, clock_state(ctx));
   }
   return reply(404, {{"__type", "NotFound"},

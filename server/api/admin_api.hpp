@@ -20,6 +20,8 @@ struct AdminContext {
   core::ManualScheduler* manual = nullptr;  // set in manual clock mode
   double time_scale = 1.0;
   std::function<void()> reset;
+  /// Called after the manual clock moved (the server persists the new time).
+  std::function<void()> clock_moved;
 };
 
 HttpResponse handle_admin(const AdminContext& ctx, const HttpRequest& req);

@@ -1,5 +1,6 @@
 #include "store/build_repo.hpp"
 #include "store/project_repo.hpp"
+#include "store/meta_repo.hpp"
 
 #include <doctest/doctest.h>
 
@@ -50,4 +51,18 @@ TEST_CASE("build rows: in flight, stop, erase") {
   CHECK(db.read([&](Tx& tx) { return build_repo::latest_time(tx); }) == 120);
   CHECK(db.write([&](Tx& tx) { return build_repo::erase(tx, s, "p:1"); }));
   CHECK_FALSE(db.read([&](Tx& tx) { return build_repo::get(tx, s, "p:1"); }));
+}
+
+// Why: the simulated clock's high-water mark only grows (restarts never run time backwards).
+TEST_CASE("meta values only rise") {
+  Database db(":memory:");
+  migrate(db);
+  db.write([](Tx& tx) {
+    CHECK_FALSE(meta_repo::get(tx, meta_repo::kClockKey).has_value());
+    meta_repo::raise_to(tx, meta_repo::kClockKey, 50);
+    meta_repo::raise_to(tx, meta_repo::kClockKey, 40);
+    CHECK(meta_repo::get(tx, meta_repo::kClockKey) == 50);
+    meta_repo::raise_to(tx, meta_repo::kClockKey, 70);
+    CHECK(meta_repo::get(tx, meta_repo::kClockKey) == 70);
+  });
 }
