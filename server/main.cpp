@@ -8,15 +8,20 @@
 #include <iostream>
 #include <thread>
 
+#include "engine/asl/task_integration.hpp"
 #include "engine/codebuild/service.hpp"
+#include "engine/sfn/service.hpp"
+#include "engine/sfn/test_integration.hpp"
 #include "engine/core/log.hpp"
 #include "server/api/admin_api.hpp"
 #include "server/api/codebuild_api.hpp"
+#include "server/api/sfn_api.hpp"
 #include "server/config.hpp"
 #include "server/net/asio_scheduler.hpp"
 #include "server/net/http_server.hpp"
 #include "store/build_repo.hpp"
 #include "store/meta_repo.hpp"
+#include "store/sfn_repo.hpp"
 #include "store/migrations.hpp"
 
 namespace {
@@ -38,8 +43,8 @@ int run(const server::Config& cfg) {
 
   // Simulated time never goes back behind anything already stored (restarts, --time-scale).
   const core::TimeMs stored = db.read([](store::Tx& tx) {
-    return std::max(store::build_repo::latest_time(tx),
-                    store::meta_repo::get(tx, store::meta_repo::kClockKey).value_or(0));
+    return std::max({store::build_repo::latest_time(tx), store::sfn_repo::latest_time(tx),
+                     store::meta_repo::get(tx, store::meta_repo::kClockKey).value_or(0)});
   });
   const core::TimeMs origin = std::max(core::real_epoch_ms(), stored);
 
@@ -63,10 +68,23 @@ int run(const server::Config& cfg) {
   codebuild::CodeBuildService codebuild(db, *scheduler, ids, options);
   const std::size_t resumed = codebuild.recover();
 
+  // Step Functions: task integrations are registered here, one line each.
+  asl::IntegrationRegistry integrations;
+  auto emulator_task = std::make_shared<sfn::EmulatorTaskIntegration>(*scheduler);
+  integrations.add("emulator", "task", asl::IntegrationPattern::kRequestResponse, emulator_task);
+  integrations.add("emulator", "task", asl::IntegrationPattern::kWaitForTaskToken, emulator_task);
+  sfn::StepFunctionsService stepfunctions(db, *scheduler, ids, integrations);
+  const std::size_t resumed_executions = stepfunctions.recover();
+
   server::Router router(server::IdentityDefaults{cfg.account_id, cfg.region});
   router.add_service(server::codebuild_api(codebuild));
+  router.add_service(server::sfn_api(stepfunctions));
   server::AdminContext admin{&scheduler->clock(), scheduler.get(), manual, cfg.time_scale,
-                             [&] { codebuild.reset(); }, nullptr};
+                             [&] {
+                               stepfunctions.reset();
+                               codebuild.reset();
+                             },
+                             nullptr};
   auto persist_clock = [&] {
     const core::TimeMs t = scheduler->clock().now_ms();
     db.write([t](store::Tx& tx) { store::meta_repo::raise_to(tx, store::meta_repo::kClockKey, t); });
@@ -92,7 +110,8 @@ int run(const server::Config& cfg) {
   std::printf("sfn-codebuild-local listening on http://%s:%u\n", cfg.host.c_str(),
               static_cast<unsigned>(http.port()));
   std::fflush(stdout);
-  core::log_info("database " + db_path + ", " + std::to_string(resumed) + " build(s) resumed, clock " +
+  core::log_info("database " + db_path + ", " + std::to_string(resumed) + " build(s) and " +
+                 std::to_string(resumed_executions) + " execution(s) resumed, clock " +
                  (cfg.manual_clock ? "manual" : "real x" + std::to_string(cfg.time_scale)));
 
   const int n = cfg.threads > 0 ? cfg.threads

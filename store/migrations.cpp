@@ -7,7 +7,7 @@ namespace scl::store {
 namespace {
 
 // Times are integer epoch milliseconds of simulated time. Echo-only blobs are JSON text.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: CodeBuild projects and builds.
     R"sql(
 CREATE TABLE projects (
@@ -44,6 +44,54 @@ CREATE INDEX builds_in_flight ON builds (completes_ms);
 CREATE TABLE meta (
   key TEXT PRIMARY KEY,
   value INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+    // Step Functions: state machines, executions (with the runner snapshot), history events.
+    R"sql(
+CREATE TABLE state_machines (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  name TEXT NOT NULL,
+  arn TEXT NOT NULL PRIMARY KEY,
+  type TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  role_arn TEXT NOT NULL,
+  logging TEXT NOT NULL,
+  tracing TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  extra TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER,
+  revision_id TEXT
+) WITHOUT ROWID;
+CREATE INDEX state_machines_by_scope ON state_machines (account, region, created_ms);
+CREATE TABLE executions (
+  seq INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  arn TEXT NOT NULL UNIQUE,
+  sm_arn TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  input TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  cause TEXT,
+  start_ms INTEGER NOT NULL,
+  stop_ms INTEGER,
+  definition TEXT NOT NULL,
+  role_arn TEXT NOT NULL,
+  sm_updated_ms INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  trace_header TEXT
+);
+CREATE INDEX executions_by_machine ON executions (sm_arn, seq);
+CREATE INDEX executions_running ON executions (status) WHERE status = 'RUNNING';
+CREATE TABLE history (
+  execution_seq INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (execution_seq, id)
 ) WITHOUT ROWID;
 )sql",
 };

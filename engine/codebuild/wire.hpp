@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/clock.hpp"
+#include "engine/core/page_token.hpp"
 #include "engine/core/scope.hpp"
 
 namespace scl::codebuild {
@@ -17,8 +18,7 @@ inline nlohmann::json timestamp(core::TimeMs ms) { return static_cast<double>(ms
 std::string project_arn(const core::Scope& s, const std::string& name);
 std::string build_arn(const core::Scope& s, const std::string& build_id);
 
-/// Opaque pagination token around an integer cursor; decode returns nullopt for foreign text.
-std::string encode_page_token(std::int64_t cursor);
-std::optional<std::int64_t> decode_page_token(const std::string& token);
+using core::decode_page_token;
+using core::encode_page_token;
 
 }  // namespace scl::codebuild

@@ -68,7 +68,9 @@ HttpResponse Router::error_response(unsigned status, const std::string& content_
 void Router::handle(HttpRequest&& req, const Respond& respond) const {
   HttpResponse res;
   try {
-    res = dispatch(req);
+    auto r = dispatch(req, respond);
+    if (!r) return;
+    res = std::move(*r);
   } catch (const std::exception& e) {
     core::log_error(std::string("unhandled error: ") + e.what());
     res = error_response(500, "application/x-amz-json-1.1", "", "InternalFailure",
@@ -78,7 +80,7 @@ void Router::handle(HttpRequest&& req, const Respond& respond) const {
   respond(std::move(res));
 }
 
-HttpResponse Router::dispatch(HttpRequest& req) const {
+std::optional<HttpResponse> Router::dispatch(HttpRequest& req, const Respond& respond) const {
   if (req.target.rfind(kAdminPrefix, 0) == 0 || req.target == "/_emulator") {
     if (admin_) return admin_(req);
   }
@@ -92,9 +94,11 @@ HttpResponse Router::dispatch(HttpRequest& req) const {
       if (s.target_prefix == prefix) api = &s;
   }
   const std::string ct = api != nullptr ? api->content_type : "application/x-amz-json-1.1";
-  const std::string ns = api != nullptr ? api->error_namespace : "";
+  auto prefix = [api](const std::string& type) {
+    return api != nullptr && api->error_prefix ? api->error_prefix(type) : std::string();
+  };
   auto fail = [&](const std::string& type, const std::string& msg, unsigned status = 400) {
-    return error_response(status, ct, ns, type, msg, rid);
+    return error_response(status, ct, prefix(type), type, msg, rid);
   };
   if (req.method != "POST") {
     return fail("UnknownOperationException",
@@ -104,7 +108,8 @@ HttpResponse Router::dispatch(HttpRequest& req) const {
   if (api == nullptr) return fail("UnknownOperationException", "Unknown target: " + target);
   const std::string op = target.substr(dot + 1);
   auto it = api->operations.find(op);
-  if (it == api->operations.end()) {
+  auto async_it = api->async_operations.find(op);
+  if (it == api->operations.end() && async_it == api->async_operations.end()) {
     if (api->model != nullptr && api->model->has_operation(op)) {
       return fail("UnknownOperationException",
                   "Operation " + op + " is not implemented by sfn-codebuild-local");
@@ -141,6 +146,25 @@ HttpResponse Router::dispatch(HttpRequest& req) const {
     }
   }
   RequestContext ctx{identify(req.authorization, defaults_), rid, op};
+  if (async_it != api->async_operations.end()) {
+    async_it->second(ctx, body, [respond, rid, ct, prefix](Producer produce) {
+      HttpResponse res;
+      try {
+        res.body = produce().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        res.content_type = ct;
+        res.headers.emplace_back("x-amzn-RequestId", rid);
+      } catch (const core::AwsError& e) {
+        res = error_response(static_cast<unsigned>(e.http_status()), ct, prefix(e.type()), e.type(),
+                             e.what(), rid);
+      } catch (const std::exception& e) {
+        core::log_error(std::string("unhandled error: ") + e.what());
+        res = error_response(500, ct, "", "InternalFailure",
+                             "The request processing has failed because of an unknown error", rid);
+      }
+      respond(std::move(res));
+    });
+    return std::nullopt;
+  }
   try {
     nlohmann::json out = it->second(ctx, body);
     HttpResponse res;

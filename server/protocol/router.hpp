@@ -3,6 +3,7 @@
 // to the admin handler. The one place where AwsError becomes a wire error.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -25,6 +26,11 @@ struct RequestContext {
 };
 
 using OperationFn = std::function<nlohmann::json(const RequestContext&, const nlohmann::json&)>;
+/// Produces the response body or throws core::AwsError; called on the completing thread.
+using Producer = std::function<nlohmann::json()>;
+/// An operation that answers later (e.g. StartSyncExecution): calls `complete` exactly once.
+using AsyncOperationFn = std::function<void(const RequestContext&, const nlohmann::json&,
+                                            std::function<void(Producer)> complete)>;
 
 /// One AWS service on the endpoint.
 struct ServiceApi {
@@ -32,8 +38,10 @@ struct ServiceApi {
   std::string content_type;      // "application/x-amz-json-1.1"
   const model::ServiceModel* model = nullptr;  // request validation; may be null
   std::string validation_error;  // __type for model constraint violations
-  std::string error_namespace;   // prefix of __type ("" for CodeBuild)
+  /// Prefix of __type for an error type ("" for CodeBuild; namespaces for Step Functions).
+  std::function<std::string(const std::string& type)> error_prefix;
   std::unordered_map<std::string, OperationFn> operations;
+  std::unordered_map<std::string, AsyncOperationFn> async_operations;
 };
 
 class Router {
@@ -51,7 +59,8 @@ class Router {
                                      const std::string& message, const std::string& request_id);
 
  private:
-  HttpResponse dispatch(HttpRequest& req) const;
+  /// Returns the response, or nullopt when an async operation will respond itself.
+  std::optional<HttpResponse> dispatch(HttpRequest& req, const Respond& respond) const;
   IdentityDefaults defaults_;
   std::vector<ServiceApi> services_;
   AdminFn admin_;

@@ -59,3 +59,17 @@ TEST_CASE("manual clock is monotonic") {
   clock.advance(25);
   CHECK(clock.now_ms() == 525);
 }
+
+#include "engine/core/serial_queue.hpp"
+
+// Why: executions rely on SerialQueue for ordering; a re-entrant post must run after, not inside.
+TEST_CASE("serial queue runs re-entrant posts after the current task") {
+  scl::core::SerialQueue q;
+  std::vector<int> order;
+  q.post([&] {
+    order.push_back(1);
+    q.post([&] { order.push_back(3); });
+    order.push_back(2);
+  });
+  CHECK(order == std::vector<int>{1, 2, 3});
+}

@@ -1,0 +1,462 @@
+#include "engine/asl/intrinsics.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <utility>
+
+#include "engine/asl/digest.hpp"
+
+namespace scl::asl {
+namespace {
+
+struct Arity {
+  std::size_t min;
+  std::size_t max;
+};
+
+const std::map<std::string, Arity, std::less<>>& arities() {
+  static const std::map<std::string, Arity, std::less<>> kArities = {
+      {"States.Format", {1, 1000}},       {"States.StringToJson", {1, 1}},
+      {"States.JsonToString", {1, 1}},    {"States.Array", {0, 1000}},
+      {"States.ArrayPartition", {2, 2}},  {"States.ArrayContains", {2, 2}},
+      {"States.ArrayRange", {3, 3}},      {"States.ArrayGetItem", {2, 2}},
+      {"States.ArrayLength", {1, 1}},     {"States.ArrayUnique", {1, 1}},
+      {"States.Base64Encode", {1, 1}},    {"States.Base64Decode", {1, 1}},
+      {"States.Hash", {2, 2}},            {"States.JsonMerge", {3, 3}},
+      {"States.MathRandom", {2, 3}},      {"States.MathAdd", {2, 2}},
+      {"States.StringSplit", {2, 2}},     {"States.UUID", {0, 0}},
+  };
+  return kArities;
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view s) : s_(s) {}
+
+  IntrinsicCall parse_all() {
+    skip_ws();
+    IntrinsicCall c = parse_call();
+    skip_ws();
+    if (pos_ != s_.size()) fail("unexpected text after the closing ')'");
+    return c;
+  }
+
+ private:
+  std::string_view s_;
+  std::size_t pos_ = 0;
+
+  [[noreturn]] void fail(const std::string& why) const {
+    throw IntrinsicSyntaxError("Invalid intrinsic function call '" + std::string(s_) + "': " + why);
+  }
+  [[nodiscard]] char peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
+  void skip_ws() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_])) != 0) ++pos_;
+  }
+
+  IntrinsicCall parse_call() {
+    const std::size_t begin = pos_;
+    while (pos_ < s_.size() &&
+           (std::isalnum(static_cast<unsigned char>(s_[pos_])) != 0 || s_[pos_] == '.')) {
+      ++pos_;
+    }
+    IntrinsicCall call;
+    call.name = std::string(s_.substr(begin, pos_ - begin));
+    auto it = arities().find(call.name);
+    if (it == arities().end()) fail("unknown function '" + call.name + "'");
+    skip_ws();
+    if (peek() != '(') fail("expected '(' after " + call.name);
+    ++pos_;
+    skip_ws();
+    if (peek() == ')') {
+      ++pos_;
+    } else {
+      while (true) {
+        skip_ws();
+        call.args.push_back(parse_arg());
+        skip_ws();
+        if (peek() == ',') {
+          ++pos_;
+          continue;
+        }
+        if (peek() == ')') {
+          ++pos_;
+          break;
+        }
+        fail("expected ',' or ')'");
+      }
+    }
+    if (call.args.size() < it->second.min || call.args.size() > it->second.max) {
+      fail(call.name + " does not take " + std::to_string(call.args.size()) + " argument(s)");
+    }
+    if (call.name == "States.Format" && call.args[0].kind == IntrinsicArg::Kind::kLiteral) {
+      const auto& a0 = call.args[0];
+      if (!a0.literal.is_string()) fail("the first argument of States.Format must be a string");
+      if (a0.format_pieces.size() != call.args.size()) {
+        fail("States.Format has " + std::to_string(a0.format_pieces.size() - 1) +
+             " placeholder(s) but " + std::to_string(call.args.size() - 1) + " argument(s)");
+      }
+    }
+    return call;
+  }
+
+  IntrinsicArg parse_arg() {
+    IntrinsicArg a;
+    const char c = peek();
+    if (c == '\'') {
+      parse_string(a);
+      return a;
+    }
+    if (c == '$') {
+      a.kind = IntrinsicArg::Kind::kPath;
+      const std::size_t begin = pos_;
+      int depth = 0;
+      char quote = 0;
+      while (pos_ < s_.size()) {
+        const char ch = s_[pos_];
+        if (quote != 0) {
+          if (ch == '\\') ++pos_;
+          else if (ch == quote) quote = 0;
+        } else if (ch == '\'' || ch == '"') {
+          quote = ch;
+        } else if (ch == '[' || ch == '(') {
+          ++depth;
+        } else if (ch == ']' || ch == ')') {
+          if (depth == 0) break;
+          --depth;
+        } else if (ch == ',' && depth == 0) {
+          break;
+        }
+        ++pos_;
+      }
+      std::string text(s_.substr(begin, pos_ - begin));
+      while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
+        text.pop_back();
+      }
+      std::string why;
+      a.path = JsonPath::try_parse(text, &why);
+      if (!a.path) fail(why);
+      return a;
+    }
+    if (s_.substr(pos_, 7) == "States.") {
+      a.kind = IntrinsicArg::Kind::kCall;
+      a.call = std::make_shared<const IntrinsicCall>(parse_call());
+      return a;
+    }
+    // number / true / false / null
+    const std::size_t begin = pos_;
+    while (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != ')' &&
+           std::isspace(static_cast<unsigned char>(s_[pos_])) == 0) {
+      ++pos_;
+    }
+    const std::string tok(s_.substr(begin, pos_ - begin));
+    if (tok.empty()) fail("missing argument");
+    a.kind = IntrinsicArg::Kind::kLiteral;
+    if (tok == "true") {
+      a.literal = true;
+    } else if (tok == "false") {
+      a.literal = false;
+    } else if (tok == "null") {
+      a.literal = nullptr;
+    } else {
+      Json n = Json::parse(tok, nullptr, false);
+      if (n.is_discarded() || !n.is_number()) fail("invalid argument '" + tok + "'");
+      a.literal = std::move(n);
+    }
+    return a;
+  }
+
+  void parse_string(IntrinsicArg& a) {
+    ++pos_;  // opening quote
+    std::string value;
+    std::vector<std::string> pieces(1);
+    while (true) {
+      if (pos_ >= s_.size()) fail("unterminated string literal");
+      const char c = s_[pos_++];
+      if (c == '\'') break;
+      if (c == '\\') {
+        if (pos_ >= s_.size()) fail("open escape '\\' at the end of the call");
+        const char e = s_[pos_++];
+        if (e != '\'' && e != '{' && e != '}' && e != '\\') {
+          fail(std::string("invalid escape '\\") + e + "'");
+        }
+        value.push_back(e);
+        pieces.back().push_back(e);
+        continue;
+      }
+      if (c == '{' && peek() == '}') {
+        ++pos_;
+        value += "{}";
+        pieces.emplace_back();
+        continue;
+      }
+      value.push_back(c);
+      pieces.back().push_back(c);
+    }
+    a.kind = IntrinsicArg::Kind::kLiteral;
+    a.literal = std::move(value);
+    a.format_pieces = std::move(pieces);
+  }
+};
+
+Failure fail_with(std::string cause) {
+  return Failure{std::string(errors::kIntrinsicFailure), std::move(cause)};
+}
+
+std::optional<std::int64_t> as_int(const Json& v) {
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.0e15) {
+      return static_cast<std::int64_t>(d);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string type_name(const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::boolean: return "boolean";
+    case Json::value_t::string: return "string";
+    case Json::value_t::array: return "array";
+    case Json::value_t::object: return "object";
+    default: return "number";
+  }
+}
+
+std::string format_value(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  return to_text(v);
+}
+
+constexpr std::size_t kMaxStringLength = 10000;  // Base64*/Hash input limit (AWS docs)
+constexpr std::size_t kMaxRangeItems = 1000;      // States.ArrayRange limit (AWS docs)
+
+Outcome<Json> eval_arg(const IntrinsicArg& a, const EvalScope& scope, std::string_view field);
+
+Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::string_view field) {
+  std::vector<Json> v;
+  v.reserve(call.args.size());
+  for (const auto& a : call.args) {
+    auto r = eval_arg(a, scope, field);
+    if (!r) return r.failure();
+    v.push_back(std::move(r).value());
+  }
+  const std::string& n = call.name;
+  auto bad = [&](const std::string& why) { return fail_with("Invalid arguments in " + n + ": " + why); };
+
+  if (n == "States.Format") {
+    if (!v[0].is_string()) return bad("the format must be a string");
+    std::vector<std::string> pieces;
+    if (call.args[0].kind == IntrinsicArg::Kind::kLiteral) {
+      pieces = call.args[0].format_pieces;
+    } else {
+      const std::string& t = v[0].get_ref<const std::string&>();
+      pieces.emplace_back();
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i] == '{' && i + 1 < t.size() && t[i + 1] == '}') {
+          pieces.emplace_back();
+          ++i;
+        } else {
+          pieces.back().push_back(t[i]);
+        }
+      }
+    }
+    if (pieces.size() != v.size()) {
+      return bad("the format has " + std::to_string(pieces.size() - 1) + " placeholder(s) but " +
+                 std::to_string(v.size() - 1) + " value(s) were given");
+    }
+    std::string out = pieces[0];
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      if (v[i].is_object() || v[i].is_array()) {
+        return bad("argument " + std::to_string(i + 1) + " is a JSON " + type_name(v[i]) +
+                   "; only strings, numbers, booleans and null can be formatted");
+      }
+      out += format_value(v[i]);
+      out += pieces[i];
+    }
+    return Json(out);
+  }
+  if (n == "States.StringToJson") {
+    if (!v[0].is_string()) return bad("expected a string, got " + type_name(v[0]));
+    Json parsed = Json::parse(v[0].get_ref<const std::string&>(), nullptr, false);
+    if (parsed.is_discarded()) return bad("the string is not valid JSON");
+    return parsed;
+  }
+  if (n == "States.JsonToString") return Json(to_text(v[0]));
+  if (n == "States.Array") {
+    Json arr = Json::array();
+    for (auto& x : v) arr.push_back(std::move(x));
+    return arr;
+  }
+  if (n == "States.ArrayPartition") {
+    if (!v[0].is_array()) return bad("the first argument must be an array");
+    auto size = as_int(v[1]);
+    if (!size || *size <= 0) return bad("the chunk size must be a positive integer");
+    Json out = Json::array();
+    Json chunk = Json::array();
+    for (const auto& e : v[0]) {
+      chunk.push_back(e);
+      if (static_cast<std::int64_t>(chunk.size()) == *size) {
+        out.push_back(std::move(chunk));
+        chunk = Json::array();
+      }
+    }
+    if (!chunk.empty()) out.push_back(std::move(chunk));
+    return out;
+  }
+  if (n == "States.ArrayContains") {
+    if (!v[0].is_array()) return bad("the first argument must be an array");
+    const bool found = std::any_of(v[0].begin(), v[0].end(), [&](const Json& e) {
+      if (e.is_number() && v[1].is_number()) return e.get<double>() == v[1].get<double>();
+      return e == v[1];
+    });
+    return Json(found);
+  }
+  if (n == "States.ArrayRange") {
+    auto a = as_int(v[0]);
+    auto b = as_int(v[1]);
+    auto s = as_int(v[2]);
+    if (!a || !b || !s) return bad("start, end and step must be integers");
+    if (*s == 0) return bad("the step must not be 0");
+    Json out = Json::array();
+    for (std::int64_t i = *a; *s > 0 ? i <= *b : i >= *b; i += *s) {
+      if (out.size() >= kMaxRangeItems) return bad("the result has more than 1000 items");
+      out.push_back(i);
+    }
+    return out;
+  }
+  if (n == "States.ArrayGetItem") {
+    if (!v[0].is_array()) return bad("the first argument must be an array");
+    auto i = as_int(v[1]);
+    if (!i || *i < 0) return bad("the index must be a non-negative integer");
+    if (static_cast<std::size_t>(*i) >= v[0].size()) {
+      return bad("index " + std::to_string(*i) + " is out of bounds for an array of size " +
+                 std::to_string(v[0].size()));
+    }
+    return v[0][static_cast<std::size_t>(*i)];
+  }
+  if (n == "States.ArrayLength") {
+    if (!v[0].is_array()) return bad("expected an array, got " + type_name(v[0]));
+    return Json(v[0].size());
+  }
+  if (n == "States.ArrayUnique") {
+    if (!v[0].is_array()) return bad("expected an array, got " + type_name(v[0]));
+    Json out = Json::array();
+    for (const auto& e : v[0]) {
+      if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+    }
+    return out;
+  }
+  if (n == "States.Base64Encode" || n == "States.Base64Decode" || n == "States.Hash") {
+    if (!v[0].is_string()) return bad("expected a string, got " + type_name(v[0]));
+    const std::string& s = v[0].get_ref<const std::string&>();
+    if (s.size() > kMaxStringLength) return bad("the input is longer than 10000 characters");
+    if (n == "States.Base64Encode") return Json(digest::base64_encode(s));
+    if (n == "States.Base64Decode") {
+      auto d = digest::base64_decode(s);
+      if (!d) return bad("the input is not valid Base64");
+      return Json(*d);
+    }
+    if (!v[1].is_string()) return bad("the algorithm must be a string");
+    const std::string& alg = v[1].get_ref<const std::string&>();
+    if (alg == "MD5") return Json(digest::md5_hex(s));
+    if (alg == "SHA-1") return Json(digest::sha1_hex(s));
+    if (alg == "SHA-256") return Json(digest::sha256_hex(s));
+    if (alg == "SHA-384") return Json(digest::sha384_hex(s));
+    if (alg == "SHA-512") return Json(digest::sha512_hex(s));
+    return bad("unsupported algorithm '" + alg + "' (MD5, SHA-1, SHA-256, SHA-384, SHA-512)");
+  }
+  if (n == "States.JsonMerge") {
+    if (!v[0].is_object() || !v[1].is_object()) return bad("both values must be JSON objects");
+    if (!v[2].is_boolean()) return bad("the deep-merge flag must be a boolean");
+    if (v[2].get<bool>()) return bad("deep merge (true) is not supported; use false");
+    Json out = v[0];
+    for (auto it = v[1].begin(); it != v[1].end(); ++it) out[it.key()] = it.value();
+    return out;
+  }
+  if (n == "States.MathRandom") {
+    auto lo = as_int(v[0]);
+    auto hi = as_int(v[1]);
+    if (!lo || !hi) return bad("start and end must be integers");
+    if (*lo >= *hi) return bad("start must be less than end");
+    if (v.size() == 3) {
+      auto seed = as_int(v[2]);
+      if (!seed) return bad("the seed must be an integer");
+      SeededRandomSource seeded(static_cast<std::uint64_t>(*seed));
+      return Json(seeded.uniform_int(*lo, *hi - 1));
+    }
+    return Json(scope.random.uniform_int(*lo, *hi - 1));
+  }
+  if (n == "States.MathAdd") {
+    auto a = as_int(v[0]);
+    auto b = as_int(v[1]);
+    if (!a || !b) return bad("both values must be integers");
+    constexpr std::int64_t kMin = std::numeric_limits<std::int32_t>::min();
+    constexpr std::int64_t kMax = std::numeric_limits<std::int32_t>::max();
+    if (*a < kMin || *a > kMax || *b < kMin || *b > kMax) {
+      return bad("values must be between -2147483648 and 2147483647");
+    }
+    return Json(*a + *b);
+  }
+  if (n == "States.StringSplit") {
+    if (!v[0].is_string() || !v[1].is_string()) return bad("both values must be strings");
+    const std::string& s = v[0].get_ref<const std::string&>();
+    const std::string& delims = v[1].get_ref<const std::string&>();
+    Json out = Json::array();
+    std::string cur;
+    for (char c : s) {
+      if (delims.find(c) != std::string::npos) {
+        if (!cur.empty()) out.push_back(cur);
+        cur.clear();
+      } else {
+        cur.push_back(c);
+      }
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+  }
+  if (n == "States.UUID") return Json(scope.random.uuid());
+  return fail_with("Unknown intrinsic function " + n);
+}
+
+Outcome<Json> eval_arg(const IntrinsicArg& a, const EvalScope& scope, std::string_view field) {
+  switch (a.kind) {
+    case IntrinsicArg::Kind::kLiteral:
+      return a.literal;
+    case IntrinsicArg::Kind::kPath: {
+      const Json& data = a.path->is_context() ? scope.context : scope.input;
+      auto v = a.path->find(data);
+      if (!v) return path_not_found(a.path->text(), field, data);
+      return std::move(*v);
+    }
+    case IntrinsicArg::Kind::kCall:
+      return eval_call(*a.call, scope, field);
+  }
+  return fail_with("bad argument");
+}
+
+}  // namespace
+
+Failure path_not_found(std::string_view path, std::string_view field, const Json& data) {
+  return Failure{std::string(errors::kRuntime),
+                 "The JSONPath '" + std::string(path) + "' specified for the field '" +
+                     std::string(field) + "' could not be found in the input '" + to_text(data) +
+                     "'"};
+}
+
+bool looks_like_intrinsic(std::string_view text) {
+  return text.substr(0, 7) == "States.";
+}
+
+IntrinsicCall parse_intrinsic(std::string_view text) { return Parser(text).parse_all(); }
+
+Outcome<Json> evaluate_intrinsic(const IntrinsicCall& call, const EvalScope& scope,
+                                 std::string_view field) {
+  return eval_call(call, scope, field);
+}
+
+}  // namespace scl::asl

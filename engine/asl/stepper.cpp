@@ -1,0 +1,1011 @@
+#include "engine/asl/stepper.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+#include "engine/asl/choice.hpp"
+#include "engine/asl/timestamp.hpp"
+
+namespace scl::asl {
+namespace {
+
+Json data_details() { return Json{{"truncated", false}}; }
+
+template <class T>
+const T* as(const State& st) {
+  return std::get_if<T>(&st.body);
+}
+
+const CommonIo* common_io(const State& st) {
+  return std::visit(
+      [](const auto& b) -> const CommonIo* {
+        if constexpr (requires { b.io; }) {
+          return &b.io;
+        } else {
+          return nullptr;
+        }
+      },
+      st.body);
+}
+
+const std::vector<Retrier>* retriers(const State& st) {
+  return std::visit(
+      [](const auto& b) -> const std::vector<Retrier>* {
+        if constexpr (requires { b.retry; }) {
+          return &b.retry;
+        } else {
+          return nullptr;
+        }
+      },
+      st.body);
+}
+
+const std::vector<Catcher>* catchers(const State& st) {
+  return std::visit(
+      [](const auto& b) -> const std::vector<Catcher>* {
+        if constexpr (requires { b.catchers; }) {
+          return &b.catchers;
+        } else {
+          return nullptr;
+        }
+      },
+      st.body);
+}
+
+const Transition* transition_of(const State& st) {
+  return std::visit(
+      [](const auto& b) -> const Transition* {
+        if constexpr (requires { b.transition; }) {
+          return &b.transition;
+        } else {
+          return nullptr;
+        }
+      },
+      st.body);
+}
+
+std::string no_results(const JsonPath& p) {
+  return "Invalid path '" + p.text() + "' : No results for path: " + p.text();
+}
+
+void add_error_cause(Json& details, const Failure& f) {
+  if (!f.error.empty()) details["error"] = f.error;
+  if (f.cause) details["cause"] = *f.cause;
+}
+
+}  // namespace
+
+const char* to_wire(ExecutionStatus s) {
+  switch (s) {
+    case ExecutionStatus::kRunning: return "RUNNING";
+    case ExecutionStatus::kSucceeded: return "SUCCEEDED";
+    case ExecutionStatus::kFailed: return "FAILED";
+    case ExecutionStatus::kTimedOut: return "TIMED_OUT";
+    case ExecutionStatus::kAborted: return "ABORTED";
+  }
+  return "RUNNING";
+}
+
+Json HistoryEvent::to_json() const {
+  Json j = {{"timestamp", timestamp}, {"type", type}, {"id", id}, {"previousEventId", previous_event_id}};
+  if (!details_member.empty()) j[details_member] = details;
+  return j;
+}
+
+HistoryEvent HistoryEvent::from_json(const Json& j) {
+  HistoryEvent e;
+  e.timestamp = j.at("timestamp").get<core::TimeMs>();
+  e.type = j.at("type").get<std::string>();
+  e.id = j.at("id").get<std::int64_t>();
+  e.previous_event_id = j.at("previousEventId").get<std::int64_t>();
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key().size() > 12 && it.key().find("EventDetails") != std::string::npos) {
+      e.details_member = it.key();
+      e.details = it.value();
+    }
+  }
+  return e;
+}
+
+Stepper::Stepper(std::shared_ptr<const StateMachine> machine, RandomSource& random)
+    : machine_(std::move(machine)), random_(&random) {
+  if (!machine_) throw std::invalid_argument("Stepper needs a compiled state machine");
+}
+
+Effects Stepper::take_effects() {
+  Effects e = std::move(out_);
+  out_.clear();
+  return e;
+}
+
+std::int64_t Stepper::emit(Frame& f, const std::string& type, const std::string& member,
+                           Json details, core::TimeMs now) {
+  HistoryEvent e;
+  e.id = next_event_id_++;
+  e.previous_event_id = f.last_event_id;
+  e.timestamp = now;
+  e.type = type;
+  e.details_member = member;
+  e.details = std::move(details);
+  f.last_event_id = e.id;
+  last_event_id_ = e.id;
+  out_.emplace_back(effect::AppendEvent{std::move(e)});
+  return f.last_event_id;
+}
+
+const Graph& Stepper::graph_of(const Frame& f) const {
+  const Graph* g = machine_->graph(f.graph_id);
+  if (g == nullptr) throw std::logic_error("unknown graph " + f.graph_id);
+  return *g;
+}
+
+Stepper::Frame& Stepper::new_frame(const std::string& graph_id, std::optional<std::uint64_t> parent,
+                                   std::size_t index, Json input, std::int64_t last_event_id) {
+  const std::uint64_t id = next_frame_id_++;
+  Frame& f = frames_[id];
+  f.id = id;
+  f.graph_id = graph_id;
+  f.parent = parent;
+  f.index = index;
+  f.state = graph_of(f).start_at;
+  f.raw_input = std::move(input);
+  f.last_event_id = last_event_id;
+  f.phase = Phase::kEnter;
+  runnable_.push_back(id);
+  return f;
+}
+
+Json Stepper::context_object(const Frame& f, const State& st) const {
+  Json ctx = Json::object();
+  ctx["Execution"] = {{"Id", info_.execution_arn},          {"Input", execution_input_},
+                      {"Name", info_.execution_name},       {"RoleArn", info_.role_arn},
+                      {"StartTime", format_iso8601_ms(start_time_)}, {"RedriveCount", 0}};
+  ctx["StateMachine"] = {{"Id", info_.state_machine_arn}, {"Name", info_.state_machine_name}};
+  ctx["State"] = {{"EnteredTime", format_iso8601_ms(f.entered_time)}, {"Name", st.name}};
+  if (as<TaskState>(st) != nullptr) ctx["State"]["RetryCount"] = f.retry_count;
+  if (f.task_token) ctx["Task"] = {{"Token", *f.task_token}};
+  return ctx;
+}
+
+Failure Stepper::runtime_error(const Frame& f, const std::string& detail) const {
+  return Failure{std::string(errors::kRuntime),
+                 "An error occurred while executing the state '" + f.state +
+                     "' (entered at the event id #" + std::to_string(f.entered_event_id) + "). " +
+                     detail};
+}
+
+Failure Stepper::wrap_runtime(const Frame& f, Failure failure) const {
+  if (failure.error == errors::kRuntime) return runtime_error(f, failure.cause.value_or(""));
+  return failure;
+}
+
+std::uint64_t Stepper::schedule_timer(TimerKind kind, const Frame& f, core::TimeMs at) {
+  const std::uint64_t id = next_timer_id_++;
+  timers_[id] = TimerRef{kind, f.id};
+  out_.emplace_back(effect::ScheduleTimer{id, at});
+  return id;
+}
+
+void Stepper::cancel_timer(std::optional<std::uint64_t>& id) {
+  if (!id) return;
+  if (timers_.erase(*id) > 0) out_.emplace_back(effect::CancelTimer{*id});
+  id.reset();
+}
+
+void Stepper::clear_task(Frame& f, bool cancel) {
+  cancel_timer(f.timeout_timer);
+  cancel_timer(f.heartbeat_timer);
+  if (f.task_id) {
+    tasks_.erase(*f.task_id);
+    if (cancel) {
+      const State* st = graph_of(f).find(f.state);
+      const auto* task = st != nullptr ? as<TaskState>(*st) : nullptr;
+      out_.emplace_back(effect::CancelTask{*f.task_id, task ? task->resource : ResourceRef{}});
+    }
+  }
+  f.task_id.reset();
+  f.task_token.reset();
+  f.heartbeat_seconds.reset();
+}
+
+// ---- entry points ------------------------------------------------------------------------------
+
+Effects Stepper::start(const Json& input, const ExecutionInfo& info, core::TimeMs now) {
+  if (started_) throw std::logic_error("Stepper::start called twice");
+  started_ = true;
+  info_ = info;
+  execution_input_ = input;
+  start_time_ = now;
+  Frame& top = new_frame(machine_->top->id, std::nullopt, 0, input, 0);
+  top_frame_ = top.id;
+  Json details = {{"input", to_text(input)}, {"inputDetails", data_details()}};
+  if (!info.role_arn.empty()) details["roleArn"] = info.role_arn;
+  emit(top, "ExecutionStarted", "executionStartedEventDetails", std::move(details), now);
+  top.last_event_id = 0;  // the first *StateEntered has previousEventId 0 (F-100)
+  if (machine_->timeout_seconds) {
+    schedule_timer(TimerKind::kExecutionTimeout, top, now + *machine_->timeout_seconds * 1000);
+  }
+  pump(now);
+  return take_effects();
+}
+
+Effects Stepper::on_task_result(std::uint64_t task_id, const TaskEvent& event, core::TimeMs now) {
+  if (status_ != ExecutionStatus::kRunning) return {};
+  auto tit = tasks_.find(task_id);
+  if (tit == tasks_.end()) return {};
+  Frame& f = frames_.at(tit->second);
+  const State& st = *graph_of(f).find(f.state);
+  const auto& task = std::get<TaskState>(st.body);
+  Json base = {{"resourceType", task.resource.history_resource_type()},
+               {"resource", task.resource.history_resource()}};
+  if (const auto* sub = std::get_if<task_event::Submitted>(&event)) {
+    Json d = base;
+    d["output"] = to_text(sub->output);
+    d["outputDetails"] = data_details();
+    emit(f, "TaskSubmitted", "taskSubmittedEventDetails", std::move(d), now);
+  } else if (std::holds_alternative<task_event::Heartbeat>(event)) {
+    if (f.heartbeat_seconds) {
+      cancel_timer(f.heartbeat_timer);
+      f.heartbeat_timer = schedule_timer(TimerKind::kHeartbeat, f, now + *f.heartbeat_seconds * 1000);
+    }
+  } else if (const auto* ok = std::get_if<task_event::Succeeded>(&event)) {
+    const std::string text = to_text(ok->output);
+    if (text.size() > kMaxPayloadBytes) {
+      clear_task(f, false);
+      Failure fl{std::string(errors::kDataLimitExceeded),
+                 "The state/task '" + task.resource.history_resource_type() +
+                     "' returned a result with a size exceeding the maximum number of bytes "
+                     "service limit."};
+      Json d = base;
+      add_error_cause(d, fl);
+      emit(f, "TaskFailed", "taskFailedEventDetails", std::move(d), now);
+      handle_failure(f, st, std::move(fl), now);
+    } else {
+      Json d = base;
+      d["output"] = text;
+      d["outputDetails"] = data_details();
+      emit(f, "TaskSucceeded", "taskSucceededEventDetails", std::move(d), now);
+      clear_task(f, false);
+      complete_state(f, st, ok->output, now);
+    }
+  } else if (const auto* bad = std::get_if<task_event::Failed>(&event)) {
+    Json d = base;
+    add_error_cause(d, bad->failure);
+    emit(f, "TaskFailed", "taskFailedEventDetails", std::move(d), now);
+    clear_task(f, false);
+    handle_failure(f, st, bad->failure, now);
+  }
+  pump(now);
+  return take_effects();
+}
+
+Effects Stepper::on_timer(std::uint64_t timer_id, core::TimeMs now) {
+  if (status_ != ExecutionStatus::kRunning) return {};
+  auto it = timers_.find(timer_id);
+  if (it == timers_.end()) return {};
+  const TimerRef ref = it->second;
+  timers_.erase(it);
+  if (ref.kind == TimerKind::kExecutionTimeout) {
+    Frame& top = frames_.at(top_frame_);
+    top.last_event_id = last_event_id_;
+    emit(top, "ExecutionTimedOut", "executionTimedOutEventDetails", Json::object(), now);
+    end_execution(ExecutionStatus::kTimedOut, std::nullopt, std::nullopt, std::nullopt);
+    return take_effects();
+  }
+  auto fit = frames_.find(ref.frame);
+  if (fit == frames_.end()) return {};
+  Frame& f = fit->second;
+  const State& st = *graph_of(f).find(f.state);
+  switch (ref.kind) {
+    case TimerKind::kWait:
+      f.timer_id.reset();
+      complete_state(f, st, f.effective_input, now);
+      break;
+    case TimerKind::kRetry:
+      f.timer_id.reset();
+      begin_action(f, st, now);
+      break;
+    case TimerKind::kTaskTimeout:
+    case TimerKind::kHeartbeat: {
+      f.timeout_timer.reset();
+      if (ref.kind == TimerKind::kHeartbeat) f.heartbeat_timer.reset();
+      const auto& task = std::get<TaskState>(st.body);
+      const Failure fl{std::string(ref.kind == TimerKind::kTaskTimeout ? errors::kTimeout
+                                                                       : errors::kHeartbeatTimeout),
+                       std::nullopt};
+      Json d = {{"resourceType", task.resource.history_resource_type()},
+                {"resource", task.resource.history_resource()},
+                {"error", fl.error}};
+      emit(f, "TaskTimedOut", "taskTimedOutEventDetails", std::move(d), now);
+      clear_task(f, true);
+      handle_failure(f, st, fl, now);
+      break;
+    }
+    case TimerKind::kExecutionTimeout:
+      break;
+  }
+  pump(now);
+  return take_effects();
+}
+
+Effects Stepper::stop(const std::optional<std::string>& error,
+                      const std::optional<std::string>& cause, core::TimeMs now) {
+  if (!started_ || status_ != ExecutionStatus::kRunning) return {};
+  Json d = Json::object();
+  if (error) d["error"] = *error;
+  if (cause) d["cause"] = *cause;
+  Frame& top = frames_.at(top_frame_);
+  top.last_event_id = 0;  // recorded with previousEventId 0 (F-103)
+  emit(top, "ExecutionAborted", "executionAbortedEventDetails", std::move(d), now);
+  end_execution(ExecutionStatus::kAborted, std::nullopt, error, cause);
+  return take_effects();
+}
+
+std::optional<std::uint64_t> Stepper::task_for_token(const std::string& token) const {
+  for (const auto& [task, frame] : tasks_) {
+    auto it = frames_.find(frame);
+    if (it != frames_.end() && it->second.task_token == token) return task;
+  }
+  return std::nullopt;
+}
+
+// ---- the interpreter loop ----------------------------------------------------------------------
+
+void Stepper::pump(core::TimeMs now) {
+  while (!runnable_.empty() && status_ == ExecutionStatus::kRunning) {
+    const std::uint64_t id = runnable_.front();
+    runnable_.pop_front();
+    auto it = frames_.find(id);
+    if (it == frames_.end() || it->second.phase != Phase::kEnter) continue;
+    if (next_event_id_ > kMaxHistoryEvents - 8) {
+      Frame& top = frames_.at(top_frame_);
+      top.last_event_id = last_event_id_;
+      const Failure fl{std::string(errors::kRuntime),
+                       "The execution reached the maximum number of history events (" +
+                           std::to_string(kMaxHistoryEvents) + ")."};
+      Json d = Json::object();
+      add_error_cause(d, fl);
+      emit(top, "ExecutionFailed", "executionFailedEventDetails", std::move(d), now);
+      end_execution(ExecutionStatus::kFailed, std::nullopt, fl.error, fl.cause);
+      return;
+    }
+    run_state(it->second, now);
+  }
+}
+
+void Stepper::run_state(Frame& f, core::TimeMs now) {
+  const State* stp = graph_of(f).find(f.state);
+  if (stp == nullptr) throw std::logic_error("unknown state " + f.state);
+  const State& st = *stp;
+  const std::string type = state_type_name(st.body);
+  f.entered_time = now;
+  f.retry_count = 0;
+  f.retry_attempts.assign(retriers(st) ? retriers(st)->size() : 0, 0);
+  f.entered_event_id = emit(f, type + "StateEntered", "stateEnteredEventDetails",
+                            {{"name", st.name},
+                             {"input", to_text(f.raw_input)},
+                             {"inputDetails", data_details()}},
+                            now);
+  if (const auto* fail = as<FailState>(st)) {
+    f.phase = Phase::kDone;
+    Failure fl;
+    if (fail->error) fl.error = *fail->error;
+    fl.cause = fail->cause;
+    const Json ctx = context_object(f, st);
+    for (const auto* ve : {&fail->error_path, &fail->cause_path}) {
+      if (!*ve) continue;
+      const ValueExpr& e = **ve;
+      std::optional<Json> v;
+      if (e.path) {
+        v = e.path->find(e.path->is_context() ? ctx : f.raw_input);
+        if (!v) {
+          fail_frame(f, runtime_error(f, no_results(*e.path)), now);
+          return;
+        }
+      } else {
+        auto r = evaluate_intrinsic(*e.call, EvalScope{f.raw_input, ctx, *random_}, e.field);
+        if (!r) {
+          fail_frame(f, wrap_runtime(f, r.failure()), now);
+          return;
+        }
+        v = std::move(r).value();
+      }
+      if (!v->is_string()) {
+        fail_frame(f, runtime_error(f, "The value of the field '" + e.field +
+                                           "' must be a string, got " + to_text(*v)),
+                   now);
+        return;
+      }
+      if (ve == &fail->error_path) {
+        fl.error = v->get<std::string>();
+      } else {
+        fl.cause = v->get<std::string>();
+      }
+    }
+    fail_frame(f, fl, now);
+    return;
+  }
+  // InputPath.
+  const CommonIo* io = common_io(st);
+  f.effective_input = f.raw_input;
+  if (io != nullptr) {
+    if (io->input_path.is_null) {
+      f.effective_input = Json::object();
+    } else if (io->input_path.path) {
+      const JsonPath& p = *io->input_path.path;
+      auto v = p.find(p.is_context() ? context_object(f, st) : f.raw_input);
+      if (!v) {
+        handle_failure(f, st, runtime_error(f, no_results(p)), now);
+        return;
+      }
+      f.effective_input = std::move(*v);
+    }
+  }
+  begin_action(f, st, now);
+}
+
+void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
+  const Json ctx = context_object(f, st);
+  const EvalScope scope{f.effective_input, ctx, *random_};
+  auto eval_params = [&](const std::optional<PayloadTemplate>& t) -> Outcome<Json> {
+    if (!t) return f.effective_input;
+    auto r = t->evaluate(scope);
+    if (!r) return wrap_runtime(f, r.failure());
+    return r;
+  };
+  if (const auto* pass = as<PassState>(st)) {
+    if (pass->result) {
+      complete_state(f, st, *pass->result, now);
+      return;
+    }
+    auto r = eval_params(pass->parameters);
+    if (!r) return handle_failure(f, st, r.failure(), now);
+    complete_state(f, st, r.value(), now);
+    return;
+  }
+  if (const auto* task = as<TaskState>(st)) {
+    if (task->resource.pattern == IntegrationPattern::kWaitForTaskToken && !f.task_token) {
+      f.task_token = random_->uuid();
+    }
+    const Json task_ctx = context_object(f, st);  // now with Task.Token
+    Outcome<Json> params = f.effective_input;
+    if (task->parameters) {
+      auto r = task->parameters->evaluate(EvalScope{f.effective_input, task_ctx, *random_});
+      params = r ? std::move(r) : Outcome<Json>(wrap_runtime(f, r.failure()));
+    }
+    if (!params) return handle_failure(f, st, params.failure(), now);
+    auto resolve = [&](const std::optional<std::int64_t>& lit, const std::optional<JsonPath>& path,
+                       const char* field) -> Outcome<std::optional<std::int64_t>> {
+      if (lit) return std::optional<std::int64_t>(*lit);
+      if (!path) return std::optional<std::int64_t>();
+      auto v = path->find(path->is_context() ? task_ctx : f.effective_input);
+      if (!v) return runtime_error(f, no_results(*path));
+      if (!v->is_number_integer() || v->get<std::int64_t>() < 1) {
+        return runtime_error(f, std::string("The value of '") + field +
+                                    "' must be a positive integer, got " + to_text(*v));
+      }
+      return std::optional<std::int64_t>(v->get<std::int64_t>());
+    };
+    auto timeout = resolve(task->timeout_seconds, task->timeout_seconds_path, "TimeoutSecondsPath");
+    if (!timeout) return handle_failure(f, st, timeout.failure(), now);
+    auto heartbeat =
+        resolve(task->heartbeat_seconds, task->heartbeat_seconds_path, "HeartbeatSecondsPath");
+    if (!heartbeat) return handle_failure(f, st, heartbeat.failure(), now);
+    Json d = {{"resourceType", task->resource.history_resource_type()},
+              {"resource", task->resource.history_resource()},
+              {"region", info_.region},
+              {"parameters", to_text(params.value())}};
+    if (timeout.value()) d["timeoutInSeconds"] = *timeout.value();
+    if (heartbeat.value()) d["heartbeatInSeconds"] = *heartbeat.value();
+    if (task->credentials && task->credentials->contains("RoleArn")) {
+      d["taskCredentials"] = {{"roleArn", (*task->credentials)["RoleArn"]}};
+    }
+    emit(f, "TaskScheduled", "taskScheduledEventDetails", std::move(d), now);
+    emit(f, "TaskStarted", "taskStartedEventDetails",
+         {{"resourceType", task->resource.history_resource_type()},
+          {"resource", task->resource.history_resource()}},
+         now);
+    const std::uint64_t task_id = next_task_id_++;
+    f.task_id = task_id;
+    tasks_[task_id] = f.id;
+    f.phase = Phase::kTask;
+    if (timeout.value()) {
+      f.timeout_timer = schedule_timer(TimerKind::kTaskTimeout, f, now + *timeout.value() * 1000);
+    }
+    if (heartbeat.value()) {
+      f.heartbeat_seconds = *heartbeat.value();
+      f.heartbeat_timer = schedule_timer(TimerKind::kHeartbeat, f, now + *heartbeat.value() * 1000);
+    }
+    TaskRequest req;
+    req.task_id = task_id;
+    req.resource = task->resource;
+    req.parameters = std::move(params).value();
+    req.task_token = f.task_token;
+    req.timeout_seconds = timeout.value();
+    req.heartbeat_seconds = heartbeat.value();
+    req.state_name = st.name;
+    req.credentials = task->credentials;
+    out_.emplace_back(effect::InvokeTask{std::move(req)});
+    return;
+  }
+  if (const auto* choice = as<ChoiceState>(st)) {
+    // Emits ChoiceStateExited (OutputPath applied), then moves on unless that failed.
+    auto go = [&](const std::string& next) {
+      const std::uint64_t id = f.id;
+      complete_state(f, st, f.effective_input, now);
+      auto it = frames_.find(id);
+      if (status_ != ExecutionStatus::kRunning || it == frames_.end() ||
+          it->second.phase != Phase::kDone || it->second.state != st.name) {
+        return;
+      }
+      transition(it->second, next, it->second.raw_input, now);
+    };
+    for (const auto& rule : choice->choices) {
+      auto r = evaluate_choice_rule(rule, f.effective_input, ctx);
+      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+      if (r.value()) return go(rule.next);
+    }
+    if (choice->default_next) return go(*choice->default_next);
+    return handle_failure(f, st,
+                          Failure{std::string(errors::kNoChoiceMatched),
+                                  "No Matches! No choice rule matched and no Default was set."},
+                          now);
+  }
+  if (const auto* wait = as<WaitState>(st)) {
+    core::TimeMs at = now;
+    switch (wait->kind) {
+      case WaitState::Kind::kSeconds:
+        at = now + wait->seconds * 1000;
+        break;
+      case WaitState::Kind::kTimestamp:
+        at = wait->timestamp.to_ms();
+        break;
+      case WaitState::Kind::kSecondsPath:
+      case WaitState::Kind::kTimestampPath: {
+        const JsonPath& p = *wait->path;
+        auto v = p.find(p.is_context() ? ctx : f.effective_input);
+        if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
+        if (wait->kind == WaitState::Kind::kSecondsPath) {
+          if (!v->is_number_integer() || v->get<std::int64_t>() < 0) {
+            return handle_failure(
+                f, st,
+                runtime_error(f, "The SecondsPath parameter does not reference a valid "
+                                 "non-negative integer: " + to_text(*v)),
+                now);
+          }
+          at = now + v->get<std::int64_t>() * 1000;
+        } else {
+          auto t = v->is_string() ? parse_rfc3339(v->get_ref<const std::string&>()) : std::nullopt;
+          if (!t) {
+            return handle_failure(
+                f, st,
+                runtime_error(f, "The TimestampPath parameter does not reference a valid ISO-8601 "
+                                 "extended offset date-time format string: " + to_text(*v)),
+                now);
+          }
+          at = t->to_ms();
+        }
+        break;
+      }
+    }
+    f.phase = Phase::kWait;
+    f.timer_id = schedule_timer(TimerKind::kWait, f, std::max(at, now));
+    return;
+  }
+  if (as<SucceedState>(st) != nullptr) {
+    complete_state(f, st, f.effective_input, now);
+    return;
+  }
+  if (const auto* par = as<ParallelState>(st)) {
+    auto input = eval_params(par->parameters);
+    if (!input) return handle_failure(f, st, input.failure(), now);
+    const std::int64_t started = emit(f, "ParallelStateStarted", "", Json::object(), now);
+    f.phase = Phase::kChildren;
+    f.child_results = Json::array();
+    f.children.clear();
+    for (std::size_t i = 0; i < par->branches.size(); ++i) {
+      f.child_results.push_back(nullptr);
+      Frame& child = new_frame(par->branches[i]->id, f.id, i, input.value(), started);
+      f.children.push_back(child.id);
+    }
+    f.running = f.children.size();
+    return;
+  }
+  if (const auto* map = as<MapState>(st)) {
+    Json items = f.effective_input;
+    if (map->items_path) {
+      const JsonPath& p = *map->items_path;
+      auto v = p.find(p.is_context() ? ctx : f.effective_input);
+      if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
+      items = std::move(*v);
+    }
+    if (!items.is_array()) {
+      return handle_failure(
+          f, st,
+          runtime_error(f, "Map state input must be an array, got: " + to_text(items)), now);
+    }
+    std::int64_t max_conc = map->max_concurrency;
+    if (map->max_concurrency_path) {
+      const JsonPath& p = *map->max_concurrency_path;
+      auto v = p.find(p.is_context() ? ctx : f.effective_input);
+      if (!v || !v->is_number_integer() || v->get<std::int64_t>() < 0) {
+        return handle_failure(
+            f, st, runtime_error(f, "MaxConcurrencyPath must reference a non-negative integer"),
+            now);
+      }
+      max_conc = v->get<std::int64_t>();
+    }
+    f.tolerated_percentage = map->tolerated_failure_percentage;
+    f.tolerated_count = map->tolerated_failure_count;
+    if (map->tolerated_failure_percentage_path) {
+      auto v = map->tolerated_failure_percentage_path->find(f.effective_input);
+      if (!v || !v->is_number()) {
+        return handle_failure(f, st, runtime_error(f, "ToleratedFailurePercentagePath must reference a number"), now);
+      }
+      f.tolerated_percentage = v->get<double>();
+    }
+    if (map->tolerated_failure_count_path) {
+      auto v = map->tolerated_failure_count_path->find(f.effective_input);
+      if (!v || !v->is_number_integer()) {
+        return handle_failure(f, st, runtime_error(f, "ToleratedFailureCountPath must reference an integer"), now);
+      }
+      f.tolerated_count = v->get<std::int64_t>();
+    }
+    emit(f, "MapStateStarted", "mapStateStartedEventDetails", {{"length", items.size()}}, now);
+    f.phase = Phase::kChildren;
+    f.items = std::move(items);
+    f.next_item = 0;
+    f.running = 0;
+    f.failed_items = 0;
+    f.max_concurrency = static_cast<std::size_t>(max_conc);
+    f.children.clear();
+    f.child_results = Json::array();
+    for (std::size_t i = 0; i < f.items.size(); ++i) f.child_results.push_back(nullptr);
+    if (f.items.empty()) {
+      emit(f, "MapStateSucceeded", "", Json::object(), now);
+      complete_state(f, st, Json::array(), now);
+      return;
+    }
+    start_map_items(f, st, now);
+    return;
+  }
+}
+
+void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
+  const auto& map = std::get<MapState>(st.body);
+  while (f.next_item < f.items.size() && (f.max_concurrency == 0 || f.running < f.max_concurrency)) {
+    const std::size_t idx = f.next_item++;
+    Json input = f.items[idx];
+    if (map.item_selector) {
+      Json ctx = context_object(f, st);
+      ctx["Map"] = {{"Item", {{"Index", idx}, {"Value", f.items[idx]}}}};
+      auto r = map.item_selector->evaluate(EvalScope{f.effective_input, ctx, *random_});
+      if (!r) {
+        // The selector failed: the Map state fails like a failed iteration would.
+        for (auto child : std::vector<std::uint64_t>(f.children)) {
+          Frame& c = frames_.at(child);
+          abort_frame(c, now, true);
+          f.last_event_id = c.last_event_id;
+          emit(f, "MapIterationAborted", "mapIterationAbortedEventDetails",
+               {{"name", st.name}, {"index", c.index}}, now);
+          frames_.erase(child);
+        }
+        f.children.clear();
+        f.running = 0;
+        emit(f, "MapStateFailed", "", Json::object(), now);
+        handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+        return;
+      }
+      input = std::move(r).value();
+    }
+    const std::int64_t started = emit(f, "MapIterationStarted", "mapIterationStartedEventDetails",
+                                      {{"name", st.name}, {"index", idx}}, now);
+    Frame& child = new_frame(map.processor->id, f.id, idx, std::move(input), started);
+    f.children.push_back(child.id);
+    ++f.running;
+  }
+}
+
+void Stepper::complete_state(Frame& f, const State& st, const Json& result_in, core::TimeMs now) {
+  Json result = result_in;
+  const Json ctx = context_object(f, st);
+  const std::optional<PayloadTemplate>* selector = std::visit(
+      [](const auto& b) -> const std::optional<PayloadTemplate>* {
+        if constexpr (requires { b.result_selector; }) {
+          return &b.result_selector;
+        } else {
+          return nullptr;
+        }
+      },
+      st.body);
+  if (selector != nullptr && *selector) {
+    auto r = (*selector)->evaluate(EvalScope{result, ctx, *random_});
+    if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+    result = std::move(r).value();
+  }
+  const PathField* result_path = std::visit(
+      [](const auto& b) -> const PathField* {
+        if constexpr (requires { b.result_path; }) {
+          return &b.result_path;
+        } else {
+          return nullptr;
+        }
+      },
+      st.body);
+  Json output;
+  if (result_path == nullptr) {
+    output = f.effective_input;
+  } else if (result_path->is_null) {
+    output = f.raw_input;
+  } else if (!result_path->path) {
+    output = std::move(result);
+  } else {
+    output = f.raw_input;
+    if (!result_path->path->assign(output, result)) {
+      return handle_failure(
+          f, st,
+          Failure{std::string(errors::kResultPathMatchFailure),
+                  "Unable to apply ResultPath \"" + result_path->path->text() + "\" to input \"" +
+                      to_text(f.raw_input) + "\""},
+          now);
+    }
+  }
+  if (const CommonIo* io = common_io(st)) {
+    if (io->output_path.is_null) {
+      output = Json::object();
+    } else if (io->output_path.path) {
+      const JsonPath& p = *io->output_path.path;
+      auto v = p.find(p.is_context() ? ctx : output);
+      if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
+      output = std::move(*v);
+    }
+  }
+  const std::string text = to_text(output);
+  if (text.size() > kMaxPayloadBytes) {
+    return handle_failure(
+        f, st,
+        Failure{std::string(errors::kDataLimitExceeded),
+                "The state/task '" + st.name +
+                    "' returned a result with a size exceeding the maximum number of bytes "
+                    "service limit."},
+        now);
+  }
+  emit(f, std::string(state_type_name(st.body)) + "StateExited", "stateExitedEventDetails",
+       {{"name", st.name}, {"output", text}, {"outputDetails", data_details()}}, now);
+  if (as<ChoiceState>(st) != nullptr) {
+    f.raw_input = std::move(output);  // the caller picks the next state
+    f.phase = Phase::kDone;
+    return;
+  }
+  const Transition* t = transition_of(st);
+  if (as<SucceedState>(st) != nullptr || (t != nullptr && t->end)) {
+    finish_frame(f, std::move(output), now);
+    return;
+  }
+  transition(f, t->next, std::move(output), now);
+}
+
+void Stepper::transition(Frame& f, const std::string& next, Json output, core::TimeMs /*now*/) {
+  f.state = next;
+  f.raw_input = std::move(output);
+  f.phase = Phase::kEnter;
+  f.children.clear();
+  runnable_.push_back(f.id);
+}
+
+void Stepper::handle_failure(Frame& f, const State& st, Failure failure, core::TimeMs now) {
+  if (is_terminal_error(failure.error)) {
+    fail_frame(f, failure, now);
+    return;
+  }
+  if (const auto* rs = retriers(st)) {
+    for (std::size_t i = 0; i < rs->size(); ++i) {
+      const Retrier& r = (*rs)[i];
+      if (!error_equals_matches(r.error_equals, failure.error)) continue;
+      if (i < f.retry_attempts.size() && f.retry_attempts[i] < r.max_attempts) {
+        double delay = r.interval_seconds *
+                       std::pow(r.backoff_rate, static_cast<double>(f.retry_attempts[i]));
+        if (r.max_delay_seconds) delay = std::min(delay, static_cast<double>(*r.max_delay_seconds));
+        if (r.jitter_full) delay *= random_->uniform_real();
+        ++f.retry_attempts[i];
+        ++f.retry_count;
+        f.phase = Phase::kRetryWait;
+        f.timer_id = schedule_timer(TimerKind::kRetry, f,
+                                    now + static_cast<core::TimeMs>(std::llround(delay * 1000.0)));
+        return;
+      }
+      break;  // the first matching retrier is exhausted: go to Catch
+    }
+  }
+  if (const auto* cs = catchers(st)) {
+    for (const auto& c : *cs) {
+      if (!error_equals_matches(c.error_equals, failure.error)) continue;
+      Json err = {{"Error", failure.error}};
+      if (failure.cause) err["Cause"] = *failure.cause;
+      Json output;
+      if (c.result_path.is_null) {
+        output = f.raw_input;
+      } else if (!c.result_path.path) {
+        output = std::move(err);
+      } else {
+        output = f.raw_input;
+        if (!c.result_path.path->assign(output, err)) {
+          fail_frame(f,
+                     Failure{std::string(errors::kResultPathMatchFailure),
+                             "Unable to apply ResultPath \"" + c.result_path.path->text() +
+                                 "\" to input \"" + to_text(f.raw_input) + "\""},
+                     now);
+          return;
+        }
+      }
+      emit(f, std::string(state_type_name(st.body)) + "StateExited", "stateExitedEventDetails",
+           {{"name", st.name}, {"output", to_text(output)}, {"outputDetails", data_details()}},
+           now);
+      transition(f, c.next, std::move(output), now);
+      return;
+    }
+  }
+  fail_frame(f, failure, now);
+}
+
+void Stepper::finish_frame(Frame& f, Json output, core::TimeMs now) {
+  f.phase = Phase::kDone;
+  if (!f.parent) {
+    const std::string text = to_text(output);
+    emit(f, "ExecutionSucceeded", "executionSucceededEventDetails",
+         {{"output", text}, {"outputDetails", data_details()}}, now);
+    end_execution(ExecutionStatus::kSucceeded, text, std::nullopt, std::nullopt);
+    return;
+  }
+  Frame& parent = frames_.at(*f.parent);
+  child_finished(parent, f.id, true, std::move(output), Failure{}, now);
+}
+
+void Stepper::fail_frame(Frame& f, const Failure& failure, core::TimeMs now) {
+  f.phase = Phase::kDone;
+  if (!f.parent) {
+    Json d = Json::object();
+    add_error_cause(d, failure);
+    emit(f, "ExecutionFailed", "executionFailedEventDetails", std::move(d), now);
+    end_execution(ExecutionStatus::kFailed, std::nullopt,
+                  failure.error.empty() ? std::nullopt : std::optional<std::string>(failure.error),
+                  failure.cause);
+    return;
+  }
+  Frame& parent = frames_.at(*f.parent);
+  child_finished(parent, f.id, false, Json(), failure, now);
+}
+
+void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json output,
+                             const Failure& failure, core::TimeMs now) {
+  Frame& c = frames_.at(child_id);
+  const std::size_t index = c.index;
+  p.last_event_id = c.last_event_id;
+  frames_.erase(child_id);
+  std::erase(p.children, child_id);
+  if (p.running > 0) --p.running;
+  const State& st = *graph_of(p).find(p.state);
+  auto abort_siblings = [&](bool map_events) {
+    for (auto sib : std::vector<std::uint64_t>(p.children)) {
+      Frame& s = frames_.at(sib);
+      abort_frame(s, now, true);
+      p.last_event_id = std::max(p.last_event_id, s.last_event_id);
+      if (map_events) {
+        emit(p, "MapIterationAborted", "mapIterationAbortedEventDetails",
+             {{"name", st.name}, {"index", s.index}}, now);
+      }
+      frames_.erase(sib);
+    }
+    p.children.clear();
+    p.running = 0;
+  };
+  if (as<ParallelState>(st) != nullptr) {
+    if (!ok) {
+      abort_siblings(false);
+      emit(p, "ParallelStateFailed", "", Json::object(), now);
+      handle_failure(p, st, failure, now);
+      return;
+    }
+    p.child_results[index] = std::move(output);
+    if (p.children.empty()) {
+      emit(p, "ParallelStateSucceeded", "", Json::object(), now);
+      complete_state(p, st, p.child_results, now);
+    }
+    return;
+  }
+  // Map.
+  if (ok) {
+    emit(p, "MapIterationSucceeded", "mapIterationSucceededEventDetails",
+         {{"name", st.name}, {"index", index}}, now);
+    p.child_results[index] = std::move(output);
+  } else {
+    emit(p, "MapIterationFailed", "mapIterationFailedEventDetails",
+         {{"name", st.name}, {"index", index}}, now);
+    ++p.failed_items;
+    bool tolerated = false;
+    if (p.tolerated_count && static_cast<std::int64_t>(p.failed_items) <= *p.tolerated_count) {
+      tolerated = true;
+    }
+    if (p.tolerated_percentage &&
+        static_cast<double>(p.failed_items) * 100.0 <=
+            *p.tolerated_percentage * static_cast<double>(p.items.size())) {
+      tolerated = true;
+    }
+    if (!tolerated) {
+      abort_siblings(true);
+      emit(p, "MapStateFailed", "", Json::object(), now);
+      const bool thresholds = p.tolerated_count.has_value() || p.tolerated_percentage.has_value();
+      handle_failure(p, st,
+                     thresholds ? Failure{std::string(errors::kExceedToleratedFailureThreshold),
+                                          "The specified tolerated failure threshold was exceeded"}
+                                : failure,
+                     now);
+      return;
+    }
+    Json err = {{"Error", failure.error}};
+    if (failure.cause) err["Cause"] = *failure.cause;
+    p.child_results[index] = std::move(err);
+  }
+  const std::uint64_t pid = p.id;
+  start_map_items(p, st, now);
+  // An ItemSelector failure inside start_map_items may have finished (and erased) the frame.
+  auto it = frames_.find(pid);
+  if (status_ != ExecutionStatus::kRunning || it == frames_.end()) return;
+  Frame& q = it->second;
+  if (q.phase == Phase::kChildren && q.state == st.name && q.children.empty() &&
+      q.next_item >= q.items.size()) {
+    emit(q, "MapStateSucceeded", "", Json::object(), now);
+    complete_state(q, st, q.child_results, now);
+  }
+}
+
+void Stepper::abort_frame(Frame& f, core::TimeMs now, bool emit_events) {
+  const State* st = graph_of(f).find(f.state);
+  const Phase phase = f.phase;
+  f.phase = Phase::kDone;
+  cancel_timer(f.timer_id);
+  if (f.task_id) clear_task(f, true);
+  cancel_timer(f.timeout_timer);
+  cancel_timer(f.heartbeat_timer);
+  for (auto child : std::vector<std::uint64_t>(f.children)) {
+    Frame& c = frames_.at(child);
+    abort_frame(c, now, emit_events);
+    if (emit_events) {
+      f.last_event_id = std::max(f.last_event_id, c.last_event_id);
+      if (st != nullptr && as<MapState>(*st) != nullptr) {
+        emit(f, "MapIterationAborted", "mapIterationAbortedEventDetails",
+             {{"name", st->name}, {"index", c.index}}, now);
+      }
+    }
+    frames_.erase(child);
+  }
+  f.children.clear();
+  if (!emit_events || st == nullptr || phase == Phase::kEnter || phase == Phase::kDone) return;
+  const std::string type = state_type_name(st->body);
+  if (type == "Task" || type == "Wait" || type == "Parallel" || type == "Map") {
+    emit(f, type + "StateAborted", "", Json::object(), now);
+  }
+}
+
+void Stepper::end_execution(ExecutionStatus status, std::optional<std::string> output,
+                            std::optional<std::string> error, std::optional<std::string> cause) {
+  status_ = status;
+  // Cancel whatever is still running (no history events: only the execution event is recorded).
+  for (auto& [id, f] : frames_) {
+    if (f.task_id) {
+      const State* st = graph_of(f).find(f.state);
+      const auto* task = st != nullptr ? as<TaskState>(*st) : nullptr;
+      out_.emplace_back(effect::CancelTask{*f.task_id, task ? task->resource : ResourceRef{}});
+    }
+  }
+  for (const auto& [tid, ref] : timers_) out_.emplace_back(effect::CancelTimer{tid});
+  timers_.clear();
+  tasks_.clear();
+  frames_.clear();
+  runnable_.clear();
+  out_.emplace_back(effect::ExecutionFinished{status, std::move(output), std::move(error),
+                                              std::move(cause)});
+}
+
+}  // namespace scl::asl

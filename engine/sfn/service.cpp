@@ -1,0 +1,934 @@
+#include "engine/sfn/service.hpp"
+
+#include <algorithm>
+#include <future>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "engine/core/log.hpp"
+#include "engine/core/page_token.hpp"
+#include "engine/core/serial_queue.hpp"
+#include "engine/sfn/errors.hpp"
+#include "engine/sfn/names.hpp"
+#include "engine/sfn/resumable.hpp"
+
+namespace scl::sfn {
+namespace {
+
+json ts(core::TimeMs ms) { return static_cast<double>(ms) / 1000.0; }
+
+std::string str(const json& in, const char* name, const std::string& def = "") {
+  auto it = in.find(name);
+  return it != in.end() && it->is_string() ? it->get<std::string>() : def;
+}
+
+json default_logging() { return {{"level", "OFF"}, {"includeExecutionData", false}}; }
+
+void check_logging(const json& logging) {
+  if (!logging.is_object()) return;
+  const std::string level = str(logging, "level", "OFF");
+  const auto dest = logging.find("destinations");
+  const std::size_t n = dest != logging.end() && dest->is_array() ? dest->size() : 0;
+  if ((level != "OFF" && n != 1) || n > 1)
+    throw errors::invalid_logging("Must specify exactly one Log Destination.");
+}
+
+json normalized_logging(const json& in) {
+  json l = default_logging();
+  if (in.is_object()) {
+    for (auto& [k, v] : in.items()) l[k] = v;
+  }
+  return l;
+}
+
+int page_size(const json& in, int def, int max) {
+  auto it = in.find("maxResults");
+  if (it == in.end() || !it->is_number_integer()) return def;
+  int v = it->get<int>();
+  if (v <= 0) return def;
+  return std::min(v, max);
+}
+
+std::optional<std::int64_t> token_of(const json& in) {
+  const std::string t = str(in, "nextToken");
+  if (t.empty()) return std::nullopt;
+  auto c = core::decode_page_token(t);
+  if (!c) throw errors::invalid_token("Invalid Token: '" + t + "'");
+  return c;
+}
+
+asl::Json request_to_json(const asl::TaskRequest& r) {
+  asl::Json j = {{"id", r.task_id},        {"arn", r.resource.arn},  {"parameters", r.parameters},
+                 {"state", r.state_name}};
+  if (r.task_token) j["token"] = *r.task_token;
+  if (r.timeout_seconds) j["timeout"] = *r.timeout_seconds;
+  if (r.heartbeat_seconds) j["heartbeat"] = *r.heartbeat_seconds;
+  if (r.credentials) j["credentials"] = *r.credentials;
+  return j;
+}
+
+asl::TaskRequest request_from_json(const asl::Json& j) {
+  asl::TaskRequest r;
+  r.task_id = j.at("id").get<std::uint64_t>();
+  auto res = asl::parse_resource_arn(j.at("arn").get<std::string>());
+  if (!res) throw std::runtime_error("stored task has an unparsable resource");
+  r.resource = *res;
+  r.parameters = j.at("parameters");
+  r.state_name = j.at("state").get<std::string>();
+  if (j.contains("token")) r.task_token = j["token"].get<std::string>();
+  if (j.contains("timeout")) r.timeout_seconds = j["timeout"].get<std::int64_t>();
+  if (j.contains("heartbeat")) r.heartbeat_seconds = j["heartbeat"].get<std::int64_t>();
+  if (j.contains("credentials")) r.credentials = j["credentials"];
+  return r;
+}
+
+// Parses execution input like StartExecution (Jackson-style message on failure).
+asl::Json parse_input(const std::string& text) {
+  try {
+    return asl::Json::parse(text);
+  } catch (const asl::Json::parse_error& e) {
+    std::string msg = e.what();
+    auto pos = msg.find("] ");
+    throw errors::invalid_execution_input(pos == std::string::npos ? msg : msg.substr(pos + 2));
+  }
+}
+
+json event_to_wire(const std::string& body, bool include_data) {
+  json e = json::parse(body);
+  if (e.contains("timestamp") && e["timestamp"].is_number_integer())
+    e["timestamp"] = ts(e["timestamp"].get<core::TimeMs>());
+  if (!include_data) {
+    for (auto& [k, v] : e.items()) {
+      if (!v.is_object()) continue;
+      v.erase("input");
+      v.erase("output");
+    }
+  }
+  return e;
+}
+
+}  // namespace
+
+struct StepFunctionsService::Execution {
+  core::Scope scope;
+  std::string arn;
+  std::string sm_arn;
+  std::string name;
+  bool express = false;
+  store::ExecutionRow row;  // standard executions: the persisted row (seq 0 until inserted)
+  std::shared_ptr<const asl::StateMachine> machine;
+  std::unique_ptr<asl::SeededRandomSource> random;
+  std::optional<asl::Stepper> stepper;
+  core::SerialQueue queue;
+  struct Timer {
+    core::TimerId scheduled = 0;
+    core::TimeMs at = 0;
+  };
+  std::map<std::uint64_t, Timer> timers;  // by stepper timer id
+  struct Task {
+    asl::TaskRequest request;
+    std::uint64_t global_id = 0;
+    std::optional<asl::Json> submitted;
+    asl::TaskIntegration* integration = nullptr;
+  };
+  std::map<std::uint64_t, Task> tasks;  // by stepper task id
+  std::vector<Done> waiters;
+  bool finished = false;
+  ExecutionResult result;
+};
+
+StepFunctionsService::StepFunctionsService(store::Database& db, core::Scheduler& scheduler,
+                                           core::IdSource& ids,
+                                           const asl::IntegrationRegistry& registry)
+    : db_(db), scheduler_(scheduler), ids_(ids), registry_(registry) {}
+
+StepFunctionsService::~StepFunctionsService() {
+  std::lock_guard lock(mu_);
+  for (auto& [arn, ex] : running_)
+    for (auto& [id, t] : ex->timers) scheduler_.cancel(t.scheduled);
+  running_.clear();
+}
+
+std::shared_ptr<const asl::StateMachine> StepFunctionsService::compile_cached(
+    const std::string& definition, bool express) {
+  const std::string key = (express ? "E" : "S") + definition;
+  {
+    std::lock_guard lock(mu_);
+    auto it = compiled_.find(key);
+    if (it != compiled_.end()) return it->second;
+  }
+  asl::CompileOptions opts;
+  opts.resource_validator = registry_.validator(express);
+  auto result = asl::compile(definition, opts);
+  if (!result.ok()) throw errors::invalid_definition(result.invalid_definition_message());
+  std::lock_guard lock(mu_);
+  if (compiled_.size() > 4096) compiled_.clear();
+  compiled_.emplace(key, result.machine);
+  return result.machine;
+}
+
+store::StateMachineRow StepFunctionsService::get_sm(const core::Scope& scope,
+                                                    const std::string& arn) {
+  const auto parsed = parse_states_arn(arn, "stateMachine");
+  std::optional<store::StateMachineRow> row;
+  if (parsed.scope == scope)
+    row = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_state_machine(tx, arn); });
+  if (!row) throw errors::state_machine_does_not_exist(arn);
+  return *row;
+}
+
+// ------------------------------------------------------------------ state machines
+
+json StepFunctionsService::create_state_machine(const core::Scope& scope, const json& in) {
+  const std::string name = in.at("name").get<std::string>();
+  if (!valid_name(name)) throw errors::invalid_name(name);
+  const std::string type = str(in, "type", "STANDARD");
+  const std::string definition = in.at("definition").get<std::string>();
+  const json logging = normalized_logging(in.value("loggingConfiguration", json::object()));
+  check_logging(logging);
+  const json tracing = in.contains("tracingConfiguration") ? in["tracingConfiguration"]
+                                                           : json{{"enabled", false}};
+  if (in.contains("versionDescription") && !in.value("publish", false))
+    throw errors::validation("Version description can only be set when publish is true");
+  compile_cached(definition, type == "EXPRESS");
+  const json tags = in.value("tags", json::array());
+  if (tags.size() > 50) throw errors::too_many_tags(state_machine_arn(scope, name));
+  json extra = json::object();
+  for (const char* k : {"description", "encryptionConfiguration"})
+    if (in.contains(k)) extra[k] = in[k];
+
+  store::StateMachineRow row;
+  row.scope = scope;
+  row.name = name;
+  row.arn = state_machine_arn(scope, name);
+  row.type = type;
+  row.definition = definition;
+  row.role_arn = in.at("roleArn").get<std::string>();
+  row.logging = logging.dump();
+  row.tracing = tracing.dump();
+  row.tags = tags.dump();
+  row.extra = extra.dump();
+  row.created_ms = now();
+  return db_.write([&](store::Tx& tx) {
+    if (!store::sfn_repo::insert_state_machine(tx, row)) {
+      // Idempotent only for a byte-identical definition and the same settings (reference 4.2).
+      auto existing = store::sfn_repo::get_state_machine(tx, row.arn);
+      if (!existing || existing->definition != definition || existing->type != type ||
+          json::parse(existing->logging) != logging || json::parse(existing->tracing) != tracing)
+        throw errors::state_machine_already_exists(row.arn);
+      return json{{"stateMachineArn", row.arn}, {"creationDate", ts(existing->created_ms)}};
+    }
+    return json{{"stateMachineArn", row.arn}, {"creationDate", ts(row.created_ms)}};
+  });
+}
+
+json StepFunctionsService::describe_state_machine(const core::Scope& scope, const json& in) {
+  const auto sm = get_sm(scope, in.at("stateMachineArn").get<std::string>());
+  json out = {{"stateMachineArn", sm.arn},
+              {"name", sm.name},
+              {"status", "ACTIVE"},
+              {"definition", sm.definition},
+              {"roleArn", sm.role_arn},
+              {"type", sm.type},
+              {"creationDate", ts(sm.created_ms)},
+              {"loggingConfiguration", json::parse(sm.logging)},
+              {"tracingConfiguration", json::parse(sm.tracing)}};
+  if (sm.revision_id) out["revisionId"] = *sm.revision_id;
+  const json extra = json::parse(sm.extra);
+  for (auto it = extra.begin(); it != extra.end(); ++it) out[it.key()] = it.value();
+  return out;
+}
+
+json StepFunctionsService::update_state_machine(const core::Scope& scope, const json& in) {
+  auto sm = get_sm(scope, in.at("stateMachineArn").get<std::string>());
+  const bool any = in.contains("definition") || in.contains("roleArn") ||
+                   in.contains("loggingConfiguration") || in.contains("tracingConfiguration");
+  if (!any) {
+    throw errors::missing_required_parameter(
+        "Either the definition, the role ARN, the LoggingConfiguration, or the "
+        "TracingConfiguration must be specified");
+  }
+  if (in.contains("definition")) {
+    compile_cached(in["definition"].get<std::string>(), sm.type == "EXPRESS");
+    sm.definition = in["definition"].get<std::string>();
+  }
+  if (in.contains("roleArn")) sm.role_arn = in["roleArn"].get<std::string>();
+  if (in.contains("loggingConfiguration")) {
+    const json l = normalized_logging(in["loggingConfiguration"]);
+    check_logging(l);
+    sm.logging = l.dump();
+  }
+  if (in.contains("tracingConfiguration")) sm.tracing = in["tracingConfiguration"].dump();
+  sm.updated_ms = std::max(now(), sm.created_ms);
+  sm.revision_id = ids_.uuid();
+  db_.write([&](store::Tx& tx) { store::sfn_repo::update_state_machine(tx, sm); });
+  return {{"updateDate", ts(*sm.updated_ms)}, {"revisionId", *sm.revision_id}};
+}
+
+json StepFunctionsService::delete_state_machine(const core::Scope& scope, const json& in) {
+  const std::string arn = in.at("stateMachineArn").get<std::string>();
+  const auto parsed = parse_states_arn(arn, "stateMachine");
+  // NOTE(emulator): deleted at once; running executions finish with the definition they have.
+  if (parsed.scope == scope)
+    db_.write([&](store::Tx& tx) { store::sfn_repo::erase_state_machine(tx, arn); });
+  return json::object();
+}
+
+json StepFunctionsService::list_state_machines(const core::Scope& scope, const json& in) {
+  const int limit = page_size(in, 100, 1000);
+  const std::int64_t offset = token_of(in).value_or(0);
+  auto rows = db_.read([&](store::Tx& tx) { return store::sfn_repo::list_state_machines(tx, scope); });
+  json items = json::array();
+  std::size_t i = static_cast<std::size_t>(std::max<std::int64_t>(offset, 0));
+  for (; i < rows.size() && items.size() < static_cast<std::size_t>(limit); ++i) {
+    items.push_back({{"stateMachineArn", rows[i].arn},
+                     {"name", rows[i].name},
+                     {"type", rows[i].type},
+                     {"creationDate", ts(rows[i].created_ms)}});
+  }
+  json out = {{"stateMachines", items}};
+  if (i < rows.size()) out["nextToken"] = core::encode_page_token(static_cast<std::int64_t>(i));
+  return out;
+}
+
+json StepFunctionsService::validate_state_machine_definition(const core::Scope&, const json& in) {
+  asl::CompileOptions opts;
+  opts.resource_validator = registry_.validator(str(in, "type", "STANDARD") == "EXPRESS");
+  auto result = asl::compile(in.at("definition").get<std::string>(), opts);
+  const int limit = page_size(in, 100, 100);
+  json diags = json::array();
+  for (const auto& d : result.diagnostics) {
+    if (static_cast<int>(diags.size()) == limit) break;
+    json j = {{"severity", d.severity}, {"code", d.code}, {"message", d.message}};
+    if (!d.location.empty()) j["location"] = d.location;
+    diags.push_back(j);
+  }
+  return {{"result", result.ok() ? "OK" : "FAIL"},
+          {"diagnostics", diags},
+          {"truncated", static_cast<int>(result.diagnostics.size()) > limit}};
+}
+
+// ------------------------------------------------------------------ executions
+
+StepFunctionsService::ExecPtr StepFunctionsService::launch(
+    const core::Scope& scope, const store::StateMachineRow& sm, const std::string& name,
+    const std::string& input_text, const asl::Json& input,
+    const std::optional<std::string>& trace_header, Done done, json& response) {
+  auto ex = std::make_shared<Execution>();
+  ex->scope = scope;
+  ex->sm_arn = sm.arn;
+  ex->name = name;
+  ex->express = sm.type == "EXPRESS";
+  ex->arn = ex->express ? express_execution_arn(scope, sm.name, name, ids_.uuid())
+                        : execution_arn(scope, sm.name, name);
+  ex->machine = compile_cached(sm.definition, ex->express);
+  std::random_device rd;
+  ex->random = std::make_unique<asl::SeededRandomSource>((std::uint64_t{rd()} << 32) ^ rd());
+  ex->stepper.emplace(ex->machine, *ex->random);
+  const core::TimeMs t = now();
+  ex->result.execution_arn = ex->arn;
+  ex->result.start_ms = t;
+  if (!ex->express) {
+    auto& r = ex->row;
+    r.scope = scope;
+    r.arn = ex->arn;
+    r.state_machine_arn = sm.arn;
+    r.name = name;
+    r.status = "RUNNING";
+    r.input = input_text;
+    r.start_ms = t;
+    r.definition = sm.definition;
+    r.role_arn = sm.role_arn;
+    r.sm_updated_ms = sm.updated_ms.value_or(sm.created_ms);
+    r.trace_header = trace_header;
+  }
+  if (done) ex->waiters.push_back(std::move(done));
+  {
+    std::lock_guard lock(mu_);
+    running_[ex->arn] = ex;
+  }
+  asl::ExecutionInfo info{ex->arn, name, sm.arn, sm.name, sm.role_arn, scope.region};
+  ex->queue.post([this, ex, input, info, t] { apply(ex, ex->stepper->start(input, info, t)); });
+  response = {{"executionArn", ex->arn}, {"startDate", ts(t)}};
+  return ex;
+}
+
+std::string StepFunctionsService::snapshot(const Execution& ex) const {
+  if (ex.finished) return "{}";
+  asl::Json timers = asl::Json::array();
+  for (const auto& [id, t] : ex.timers) timers.push_back({id, t.at});
+  asl::Json tasks = asl::Json::array();
+  for (const auto& [id, t] : ex.tasks) {
+    asl::Json j = {{"request", request_to_json(t.request)}};
+    if (t.submitted) j["submitted"] = *t.submitted;
+    tasks.push_back(j);
+  }
+  return asl::to_text(asl::Json{{"stepper", ex.stepper->to_json()}, {"timers", timers}, {"tasks", tasks}});
+}
+
+void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
+  if (ex->finished && effects.empty()) return;
+  std::vector<const asl::HistoryEvent*> events;
+  const asl::effect::ExecutionFinished* fin = nullptr;
+  std::vector<std::uint64_t> to_arm;
+  std::vector<std::uint64_t> to_start;
+  std::vector<std::pair<asl::TaskIntegration*, std::uint64_t>> to_cancel;
+  for (const auto& e : effects) {
+    if (auto* a = std::get_if<asl::effect::AppendEvent>(&e)) {
+      events.push_back(&a->event);
+    } else if (auto* s = std::get_if<asl::effect::ScheduleTimer>(&e)) {
+      ex->timers[s->timer_id] = Execution::Timer{0, s->at};
+      to_arm.push_back(s->timer_id);
+    } else if (auto* c = std::get_if<asl::effect::CancelTimer>(&e)) {
+      auto it = ex->timers.find(c->timer_id);
+      if (it != ex->timers.end()) {
+        if (it->second.scheduled != 0) scheduler_.cancel(it->second.scheduled);
+        ex->timers.erase(it);
+      }
+    } else if (auto* inv = std::get_if<asl::effect::InvokeTask>(&e)) {
+      Execution::Task task;
+      task.request = inv->request;
+      task.global_id = next_global_task_++;
+      task.integration = registry_.find(inv->request.resource);
+      if (inv->request.task_token) {
+        std::lock_guard lock(mu_);
+        tokens_[*inv->request.task_token] = ex->arn;
+      }
+      ex->tasks[inv->request.task_id] = std::move(task);
+      to_start.push_back(inv->request.task_id);
+    } else if (auto* ct = std::get_if<asl::effect::CancelTask>(&e)) {
+      auto it = ex->tasks.find(ct->task_id);
+      if (it != ex->tasks.end()) {
+        to_cancel.emplace_back(it->second.integration, it->second.global_id);
+        if (it->second.request.task_token) {
+          std::lock_guard lock(mu_);
+          tokens_.erase(*it->second.request.task_token);
+        }
+        ex->tasks.erase(it);
+      }
+    } else if (auto* f = std::get_if<asl::effect::ExecutionFinished>(&e)) {
+      fin = f;
+    }
+  }
+  const core::TimeMs t = now();
+  if (fin != nullptr) {
+    ex->finished = true;
+    ex->result.status = asl::to_wire(fin->status);
+    ex->result.output = fin->output;
+    ex->result.error = fin->error;
+    ex->result.cause = fin->cause;
+    ex->result.stop_ms = t;
+    for (auto& [id, tm] : ex->timers)
+      if (tm.scheduled != 0) scheduler_.cancel(tm.scheduled);
+    ex->timers.clear();
+    to_arm.clear();
+  }
+  if (!ex->express) {
+    auto& r = ex->row;
+    if (fin != nullptr) {
+      r.status = ex->result.status;
+      r.output = fin->output;
+      r.error = fin->error;
+      r.cause = fin->cause;
+      r.stop_ms = t;
+    }
+    r.state = snapshot(*ex);
+    db_.write([&](store::Tx& tx) {
+      if (r.seq == 0) store::sfn_repo::insert_execution(tx, r);
+      else store::sfn_repo::update_execution(tx, r);
+      for (const auto* ev : events)
+        store::sfn_repo::append_event(tx, r.seq, ev->id, ev->to_json().dump());
+    });
+  }
+  // Effects outside the database only after the commit.
+  std::weak_ptr<Execution> weak = ex;
+  for (auto id : to_arm) {
+    auto it = ex->timers.find(id);
+    if (it == ex->timers.end()) continue;
+    it->second.scheduled =
+        scheduler_.schedule_at(it->second.at, [this, weak, id] { on_timer(weak, id); });
+  }
+  for (auto& [integration, gid] : to_cancel)
+    if (integration != nullptr) integration->cancel(gid);
+  for (auto id : to_start) {
+    auto it = ex->tasks.find(id);
+    if (it != ex->tasks.end()) start_task(ex, it->second.request, false, std::nullopt);
+  }
+  if (fin != nullptr) {
+    for (auto& [id, task] : ex->tasks)
+      if (task.integration != nullptr) task.integration->cancel(task.global_id);
+    {
+      std::lock_guard lock(mu_);
+      for (auto& [id, task] : ex->tasks)
+        if (task.request.task_token) tokens_.erase(*task.request.task_token);
+      running_.erase(ex->arn);
+    }
+    ex->tasks.clear();
+    auto waiters = std::move(ex->waiters);
+    for (auto& w : waiters) w(ex->result);
+  }
+}
+
+void StepFunctionsService::start_task(const ExecPtr& ex, const asl::TaskRequest& req,
+                                      bool resuming, const std::optional<asl::Json>& submitted) {
+  auto it = ex->tasks.find(req.task_id);
+  if (it == ex->tasks.end()) return;
+  auto* integration = it->second.integration;
+  std::weak_ptr<Execution> weak = ex;
+  const std::uint64_t local = req.task_id;
+  auto reply = [this, weak, local](asl::TaskEvent ev) { on_reply(weak, local, std::move(ev)); };
+  if (integration == nullptr) {
+    reply(asl::task_event::Failed{asl::Failure{"States.Runtime", "No integration for " + req.resource.arn}});
+    return;
+  }
+  asl::TaskRequest global = req;
+  global.task_id = it->second.global_id;
+  if (resuming) {
+    if (auto* r = dynamic_cast<ResumableIntegration*>(integration)) {
+      r->resume(global, submitted, reply);
+      return;
+    }
+  }
+  integration->start(global, reply);
+}
+
+void StepFunctionsService::on_timer(const std::weak_ptr<Execution>& weak, std::uint64_t id) {
+  auto ex = weak.lock();
+  if (!ex) return;
+  ex->queue.post([this, ex, id] {
+    if (ex->finished) return;
+    auto it = ex->timers.find(id);
+    if (it == ex->timers.end()) return;
+    ex->timers.erase(it);
+    apply(ex, ex->stepper->on_timer(id, now()));
+  });
+}
+
+void StepFunctionsService::on_reply(const std::weak_ptr<Execution>& weak, std::uint64_t local,
+                                    asl::TaskEvent ev) {
+  auto ex = weak.lock();
+  if (!ex) return;
+  ex->queue.post([this, ex, local, ev = std::move(ev)]() mutable {
+    if (ex->finished) return;
+    auto it = ex->tasks.find(local);
+    if (it == ex->tasks.end()) return;  // cancelled or already answered
+    if (auto* s = std::get_if<asl::task_event::Submitted>(&ev)) it->second.submitted = s->output;
+    const bool ends = std::holds_alternative<asl::task_event::Succeeded>(ev) ||
+                      std::holds_alternative<asl::task_event::Failed>(ev);
+    if (ends) ex->tasks.erase(it);
+    apply(ex, ex->stepper->on_task_result(local, ev, now()));
+  });
+}
+
+StepFunctionsService::ExecPtr StepFunctionsService::find_running(const std::string& arn) {
+  std::lock_guard lock(mu_);
+  auto it = running_.find(arn);
+  return it == running_.end() ? nullptr : it->second;
+}
+
+json StepFunctionsService::start_execution_with(const core::Scope& scope, const json& in,
+                                                Done done) {
+  const auto sm = get_sm(scope, in.at("stateMachineArn").get<std::string>());
+  const std::string name = str(in, "name", ids_.uuid());
+  if (!valid_name(name)) throw errors::invalid_name(name);
+  const std::string input_text = str(in, "input", "{}");
+  const asl::Json input = parse_input(input_text);
+  std::optional<std::string> trace;
+  if (in.contains("traceHeader") && in["traceHeader"].is_string()) trace = in["traceHeader"].get<std::string>();
+  json response;
+  if (sm.type == "STANDARD") {
+    // Name idempotency (reference 4.2, F-111).
+    const std::string arn = execution_arn(scope, sm.name, name);
+    auto existing = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
+    if (!existing) {
+      if (auto running = find_running(arn)) {
+        if (running->row.input == input_text)
+          return {{"executionArn", arn}, {"startDate", ts(running->row.start_ms)}};
+        throw errors::execution_already_exists(arn);
+      }
+    }
+    if (existing) {
+      if (existing->status == "RUNNING" && existing->input == input_text)
+        return {{"executionArn", arn}, {"startDate", ts(existing->start_ms)}};
+      throw errors::execution_already_exists(arn);
+    }
+  }
+  launch(scope, sm, name, input_text, input, trace, std::move(done), response);
+  return response;
+}
+
+json StepFunctionsService::start_execution(const core::Scope& scope, const json& in) {
+  return start_execution_with(scope, in, nullptr);
+}
+
+void StepFunctionsService::start_sync_execution(const core::Scope& scope, const json& in,
+                                                std::function<void(std::function<json()>)> respond) {
+  store::StateMachineRow sm;
+  std::string name;
+  std::string input_text;
+  asl::Json input;
+  try {
+    sm = get_sm(scope, in.at("stateMachineArn").get<std::string>());
+    if (sm.type != "EXPRESS") throw errors::type_not_supported();
+    name = str(in, "name", ids_.uuid());
+    if (!valid_name(name)) throw errors::invalid_name(name);
+    input_text = str(in, "input", "{}");
+    input = parse_input(input_text);
+  } catch (const core::AwsError& e) {
+    respond([e]() -> json { throw e; });
+    return;
+  }
+  std::optional<std::string> trace;
+  if (in.contains("traceHeader") && in["traceHeader"].is_string()) trace = in["traceHeader"].get<std::string>();
+  const std::string sm_arn = sm.arn;
+  auto done = [respond, sm_arn, name, input_text, trace](const ExecutionResult& r) {
+    json out = {{"executionArn", r.execution_arn},
+                {"stateMachineArn", sm_arn},
+                {"name", name},
+                {"startDate", ts(r.start_ms)},
+                {"stopDate", ts(r.stop_ms)},
+                {"status", r.status},
+                {"input", input_text},
+                {"inputDetails", {{"included", true}}}};
+    if (r.output) {
+      out["output"] = *r.output;
+      out["outputDetails"] = {{"included", true}};
+    }
+    if (r.error) out["error"] = *r.error;
+    if (r.cause) out["cause"] = *r.cause;
+    if (trace) out["traceHeader"] = *trace;
+    const core::TimeMs billed = std::max<core::TimeMs>(100, (r.stop_ms - r.start_ms + 99) / 100 * 100);
+    out["billingDetails"] = {{"billedMemoryUsedInMB", 64}, {"billedDurationInMilliseconds", billed}};
+    respond([out] { return out; });
+  };
+  json response;
+  try {
+    launch(scope, sm, name, input_text, input, trace, done, response);
+  } catch (const core::AwsError& e) {
+    respond([e]() -> json { throw e; });
+  }
+}
+
+json StepFunctionsService::describe_execution(const core::Scope& scope, const json& in) {
+  const std::string arn = in.at("executionArn").get<std::string>();
+  const auto parsed = parse_states_arn(arn, "execution");
+  std::optional<store::ExecutionRow> row;
+  if (parsed.scope == scope)
+    row = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
+  if (!row) throw errors::execution_does_not_exist(arn);
+  json out = {{"executionArn", row->arn},
+              {"stateMachineArn", row->state_machine_arn},
+              {"name", row->name},
+              {"status", row->status},
+              {"startDate", ts(row->start_ms)},
+              {"input", row->input},
+              {"inputDetails", {{"included", true}}},
+              {"redriveCount", 0}};
+  if (row->stop_ms) out["stopDate"] = ts(*row->stop_ms);
+  if (row->output) {
+    out["output"] = *row->output;
+    out["outputDetails"] = {{"included", true}};
+  }
+  if (row->error) out["error"] = *row->error;
+  if (row->cause) out["cause"] = *row->cause;
+  if (row->trace_header) out["traceHeader"] = *row->trace_header;
+  if (row->status == "SUCCEEDED" || row->status == "RUNNING") {
+    out["redriveStatus"] = "NOT_REDRIVABLE";
+    out["redriveStatusReason"] = "Execution is " + row->status + " and cannot be redriven" +
+                                 (row->status == "RUNNING" ? "." : "");
+  } else {
+    // NOTE(emulator): RedriveExecution is not implemented, although AWS reports REDRIVABLE.
+    out["redriveStatus"] = "REDRIVABLE";
+  }
+  return out;
+}
+
+json StepFunctionsService::describe_state_machine_for_execution(const core::Scope& scope,
+                                                                const json& in) {
+  const std::string arn = in.at("executionArn").get<std::string>();
+  const auto parsed = parse_states_arn(arn, "execution");
+  std::optional<store::ExecutionRow> row;
+  if (parsed.scope == scope)
+    row = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
+  if (!row) throw errors::execution_does_not_exist(arn);
+  json out = {{"stateMachineArn", row->state_machine_arn},
+              {"name", row->state_machine_arn.substr(row->state_machine_arn.rfind(':') + 1)},
+              {"definition", row->definition},
+              {"roleArn", row->role_arn},
+              {"updateDate", ts(row->sm_updated_ms)}};
+  auto sm = db_.read([&](store::Tx& tx) {
+    return store::sfn_repo::get_state_machine(tx, row->state_machine_arn);
+  });
+  out["loggingConfiguration"] = sm ? json::parse(sm->logging) : default_logging();
+  out["tracingConfiguration"] = sm ? json::parse(sm->tracing) : json{{"enabled", false}};
+  return out;
+}
+
+json StepFunctionsService::stop_execution(const core::Scope& scope, const json& in) {
+  const std::string arn = in.at("executionArn").get<std::string>();
+  const auto parsed = parse_states_arn(arn, "execution");
+  std::optional<store::ExecutionRow> row;
+  if (parsed.scope == scope)
+    row = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
+  auto ex = parsed.scope == scope ? find_running(arn) : nullptr;
+  if (!row && !ex) throw errors::execution_does_not_exist(arn);
+  if (!ex) return {{"stopDate", ts(row->stop_ms.value_or(now()))}};
+  std::optional<std::string> error;
+  std::optional<std::string> cause;
+  if (in.contains("error") && in["error"].is_string()) error = in["error"].get<std::string>();
+  if (in.contains("cause") && in["cause"].is_string()) cause = in["cause"].get<std::string>();
+  auto stopped = std::make_shared<std::promise<core::TimeMs>>();
+  auto fut = stopped->get_future();
+  ex->queue.post([this, ex, error, cause, stopped] {
+    if (!ex->finished) apply(ex, ex->stepper->stop(error, cause, now()));
+    stopped->set_value(ex->result.stop_ms != 0 ? ex->result.stop_ms : now());
+  });
+  return {{"stopDate", ts(fut.get())}};
+}
+
+void StepFunctionsService::stop_execution_quietly(const std::string& arn, const std::string& error,
+                                                  const std::string& cause) {
+  auto ex = find_running(arn);
+  if (!ex) return;
+  ex->queue.post([this, ex, error, cause] {
+    if (!ex->finished) apply(ex, ex->stepper->stop(error, cause, now()));
+  });
+}
+
+json StepFunctionsService::list_executions(const core::Scope& scope, const json& in) {
+  if (!in.contains("stateMachineArn"))
+    throw errors::validation("Must provide a StateMachine ARN or MapRun ARN");
+  const auto sm = get_sm(scope, in["stateMachineArn"].get<std::string>());
+  if (sm.type == "EXPRESS") throw errors::type_not_supported();
+  const int limit = page_size(in, 100, 1000);
+  const auto before = token_of(in);
+  auto page = db_.read([&](store::Tx& tx) {
+    return store::sfn_repo::list_executions(tx, sm.arn, str(in, "statusFilter"), before, limit);
+  });
+  json items = json::array();
+  for (const auto& r : page.rows) {
+    json j = {{"executionArn", r.arn},
+              {"stateMachineArn", r.state_machine_arn},
+              {"name", r.name},
+              {"status", r.status},
+              {"startDate", ts(r.start_ms)},
+              {"redriveCount", 0}};
+    if (r.stop_ms) j["stopDate"] = ts(*r.stop_ms);
+    items.push_back(j);
+  }
+  json out = {{"executions", items}};
+  if (page.next_seq) out["nextToken"] = core::encode_page_token(*page.next_seq);
+  return out;
+}
+
+json StepFunctionsService::get_execution_history(const core::Scope& scope, const json& in) {
+  const std::string arn = in.at("executionArn").get<std::string>();
+  const auto parsed = parse_states_arn(arn, "execution");
+  std::optional<store::ExecutionRow> row;
+  if (parsed.scope == scope)
+    row = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
+  if (!row) throw errors::execution_does_not_exist(arn);
+  const int limit = page_size(in, 100, 1000);
+  const bool reverse = in.value("reverseOrder", false);
+  const bool include = in.value("includeExecutionData", true);
+  const auto bound = token_of(in);
+  auto rows = db_.read([&](store::Tx& tx) {
+    return store::sfn_repo::events(tx, row->seq, reverse, bound, limit + 1);
+  });
+  json events = json::array();
+  for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i)
+    events.push_back(event_to_wire(rows[i].body, include));
+  json out = {{"events", events}};
+  if (rows.size() > static_cast<std::size_t>(limit))
+    out["nextToken"] = core::encode_page_token(rows[static_cast<std::size_t>(limit) - 1].id);
+  return out;
+}
+
+// ------------------------------------------------------------------ tags
+
+json StepFunctionsService::tag_resource(const core::Scope& scope, const json& in) {
+  const std::string arn = in.at("resourceArn").get<std::string>();
+  auto sm = [&] {
+    try {
+      return get_sm(scope, arn);
+    } catch (const core::AwsError&) {
+      throw errors::resource_not_found(arn);
+    }
+  }();
+  json tags = json::parse(sm.tags);
+  for (const auto& t : in.at("tags")) {
+    auto it = std::find_if(tags.begin(), tags.end(), [&](const json& e) { return e["key"] == t["key"]; });
+    if (it != tags.end()) *it = t; else tags.push_back(t);
+  }
+  if (tags.size() > 50) throw errors::too_many_tags(arn);
+  sm.tags = tags.dump();
+  db_.write([&](store::Tx& tx) { store::sfn_repo::update_state_machine(tx, sm); });
+  return json::object();
+}
+
+json StepFunctionsService::untag_resource(const core::Scope& scope, const json& in) {
+  const std::string arn = in.at("resourceArn").get<std::string>();
+  auto sm = [&] {
+    try {
+      return get_sm(scope, arn);
+    } catch (const core::AwsError&) {
+      throw errors::resource_not_found(arn);
+    }
+  }();
+  json tags = json::parse(sm.tags);
+  json kept = json::array();
+  for (const auto& t : tags) {
+    const auto& keys = in.at("tagKeys");
+    if (std::find(keys.begin(), keys.end(), t["key"]) == keys.end()) kept.push_back(t);
+  }
+  sm.tags = kept.dump();
+  db_.write([&](store::Tx& tx) { store::sfn_repo::update_state_machine(tx, sm); });
+  return json::object();
+}
+
+json StepFunctionsService::list_tags_for_resource(const core::Scope& scope, const json& in) {
+  const std::string arn = in.at("resourceArn").get<std::string>();
+  try {
+    return {{"tags", json::parse(get_sm(scope, arn).tags)}};
+  } catch (const core::AwsError&) {
+    throw errors::resource_not_found(arn);
+  }
+}
+
+// ------------------------------------------------------------------ callbacks
+
+json StepFunctionsService::send_task_event(const core::Scope&, const std::string& token,
+                                           asl::TaskEvent ev) {
+  ExecPtr ex;
+  {
+    std::lock_guard lock(mu_);
+    auto it = tokens_.find(token);
+    if (it != tokens_.end()) {
+      auto r = running_.find(it->second);
+      if (r != running_.end()) ex = r->second;
+    }
+  }
+  if (!ex) throw errors::task_does_not_exist("Task Does Not Exist: '" + token + "'");
+  auto found = std::make_shared<std::promise<bool>>();
+  auto fut = found->get_future();
+  ex->queue.post([this, ex, token, ev, found] {
+    if (ex->finished) return found->set_value(false);
+    auto task = ex->stepper->task_for_token(token);
+    if (!task) return found->set_value(false);
+    if (!std::holds_alternative<asl::task_event::Heartbeat>(ev)) {
+      ex->tasks.erase(*task);
+      std::lock_guard lock(mu_);
+      tokens_.erase(token);
+    }
+    apply(ex, ex->stepper->on_task_result(*task, ev, now()));
+    found->set_value(true);
+  });
+  if (!fut.get()) throw errors::task_does_not_exist("Task Does Not Exist: '" + token + "'");
+  return json::object();
+}
+
+json StepFunctionsService::send_task_success(const core::Scope& scope, const json& in) {
+  const std::string output = in.at("output").get<std::string>();
+  asl::Json parsed;
+  try {
+    parsed = asl::Json::parse(output);
+  } catch (const std::exception&) {
+    throw errors::make("InvalidOutput", "Invalid Output: '" + output + "'");
+  }
+  return send_task_event(scope, in.at("taskToken").get<std::string>(),
+                         asl::task_event::Succeeded{parsed});
+}
+
+json StepFunctionsService::send_task_failure(const core::Scope& scope, const json& in) {
+  asl::Failure f{str(in, "error"), std::nullopt};
+  if (in.contains("cause") && in["cause"].is_string()) f.cause = in["cause"].get<std::string>();
+  return send_task_event(scope, in.at("taskToken").get<std::string>(), asl::task_event::Failed{f});
+}
+
+json StepFunctionsService::send_task_heartbeat(const core::Scope& scope, const json& in) {
+  return send_task_event(scope, in.at("taskToken").get<std::string>(), asl::task_event::Heartbeat{});
+}
+
+// ------------------------------------------------------------------ lifecycle
+
+std::size_t StepFunctionsService::recover() {
+  auto rows = db_.read([](store::Tx& tx) { return store::sfn_repo::running_executions(tx); });
+  std::size_t resumed = 0;
+  for (auto& row : rows) {
+    try {
+      auto ex = std::make_shared<Execution>();
+      ex->scope = row.scope;
+      ex->arn = row.arn;
+      ex->sm_arn = row.state_machine_arn;
+      ex->name = row.name;
+      ex->machine = compile_cached(row.definition, false);
+      std::random_device rd;
+      ex->random = std::make_unique<asl::SeededRandomSource>((std::uint64_t{rd()} << 32) ^ rd());
+      const asl::Json state = asl::Json::parse(row.state);
+      ex->stepper.emplace(asl::Stepper::from_json(ex->machine, *ex->random, state.at("stepper")));
+      ex->result.execution_arn = row.arn;
+      ex->result.start_ms = row.start_ms;
+      ex->row = row;
+      std::vector<std::pair<asl::TaskRequest, std::optional<asl::Json>>> tasks;
+      for (const auto& t : state.at("tasks")) {
+        auto req = request_from_json(t.at("request"));
+        Execution::Task task;
+        task.request = req;
+        task.global_id = next_global_task_++;
+        task.integration = registry_.find(req.resource);
+        if (t.contains("submitted")) task.submitted = t["submitted"];
+        if (req.task_token) {
+          std::lock_guard lock(mu_);
+          tokens_[*req.task_token] = row.arn;
+        }
+        tasks.emplace_back(req, task.submitted);
+        ex->tasks[req.task_id] = std::move(task);
+      }
+      {
+        std::lock_guard lock(mu_);
+        running_[ex->arn] = ex;
+      }
+      std::weak_ptr<Execution> weak = ex;
+      for (const auto& tm : state.at("timers")) {
+        const auto id = tm.at(0).get<std::uint64_t>();
+        const auto at = tm.at(1).get<core::TimeMs>();
+        ex->timers[id] = Execution::Timer{scheduler_.schedule_at(at, [this, weak, id] { on_timer(weak, id); }), at};
+      }
+      ex->queue.post([this, ex, tasks] {
+        for (const auto& [req, submitted] : tasks) start_task(ex, req, true, submitted);
+      });
+      ++resumed;
+    } catch (const std::exception& e) {
+      core::log_error("cannot resume execution " + row.arn + ": " + e.what());
+    }
+  }
+  return resumed;
+}
+
+void StepFunctionsService::reset() {
+  std::unordered_map<std::string, ExecPtr> running;
+  {
+    std::lock_guard lock(mu_);
+    running.swap(running_);
+    tokens_.clear();
+  }
+  for (auto& [arn, ex] : running) {
+    ex->queue.post([this, ex] {
+      ex->finished = true;
+      for (auto& [id, t] : ex->timers) scheduler_.cancel(t.scheduled);
+      ex->timers.clear();
+      for (auto& [id, task] : ex->tasks)
+        if (task.integration != nullptr) task.integration->cancel(task.global_id);
+      ex->tasks.clear();
+    });
+  }
+  db_.write([](store::Tx& tx) { store::sfn_repo::erase_all(tx); });
+}
+
+std::size_t StepFunctionsService::executions_running() const {
+  std::lock_guard lock(mu_);
+  return running_.size();
+}
+
+}  // namespace scl::sfn

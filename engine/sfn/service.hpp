@@ -1,0 +1,115 @@
+#pragma once
+// Step Functions API (reference 4.2) and the execution runner that drives asl::Stepper with the
+// injected Scheduler. Thread-safe. Each running execution owns a SerialQueue (its strand); every
+// stepper call runs there, and its history events and snapshot are committed to SQLite before any
+// timer is armed or task started (so a restart resumes exactly where the history ends).
+// EXPRESS executions run the same way but in memory only (no history, as AWS).
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/asl/compiler.hpp"
+#include "engine/asl/stepper.hpp"
+#include "engine/asl/task_integration.hpp"
+#include "engine/core/id_source.hpp"
+#include "engine/core/scheduler.hpp"
+#include "engine/core/scope.hpp"
+#include "store/sfn_repo.hpp"
+
+namespace scl::sfn {
+
+using json = nlohmann::json;
+
+/// How an execution ended, for completion callbacks (StartSyncExecution, startExecution.sync).
+struct ExecutionResult {
+  std::string execution_arn;
+  std::string status;  // SUCCEEDED | FAILED | TIMED_OUT | ABORTED
+  std::optional<std::string> output, error, cause;
+  core::TimeMs start_ms = 0;
+  core::TimeMs stop_ms = 0;
+};
+
+class StepFunctionsService {
+ public:
+  using Done = std::function<void(const ExecutionResult&)>;
+
+  StepFunctionsService(store::Database& db, core::Scheduler& scheduler, core::IdSource& ids,
+                       const asl::IntegrationRegistry& registry);
+  ~StepFunctionsService();
+  StepFunctionsService(const StepFunctionsService&) = delete;
+  StepFunctionsService& operator=(const StepFunctionsService&) = delete;
+
+  /// Resumes every RUNNING standard execution from its stored snapshot. Returns how many.
+  std::size_t recover();
+
+  // Operations: request body in (model-checked), response body out; throw core::AwsError.
+  json create_state_machine(const core::Scope& scope, const json& in);
+  json describe_state_machine(const core::Scope& scope, const json& in);
+  json update_state_machine(const core::Scope& scope, const json& in);
+  json delete_state_machine(const core::Scope& scope, const json& in);
+  json list_state_machines(const core::Scope& scope, const json& in);
+  json validate_state_machine_definition(const core::Scope& scope, const json& in);
+  json start_execution(const core::Scope& scope, const json& in);
+  /// Calls `respond` with a producer that returns the response or throws AwsError.
+  void start_sync_execution(const core::Scope& scope, const json& in,
+                            std::function<void(std::function<json()>)> respond);
+  json describe_execution(const core::Scope& scope, const json& in);
+  json describe_state_machine_for_execution(const core::Scope& scope, const json& in);
+  json stop_execution(const core::Scope& scope, const json& in);
+  json list_executions(const core::Scope& scope, const json& in);
+  json get_execution_history(const core::Scope& scope, const json& in);
+  json tag_resource(const core::Scope& scope, const json& in);
+  json untag_resource(const core::Scope& scope, const json& in);
+  json list_tags_for_resource(const core::Scope& scope, const json& in);
+  json send_task_success(const core::Scope& scope, const json& in);
+  json send_task_failure(const core::Scope& scope, const json& in);
+  json send_task_heartbeat(const core::Scope& scope, const json& in);
+
+  /// Starts an execution programmatically (states:startExecution integrations). Same rules as
+  /// StartExecution; `done` (optional) is called once when it ends.
+  json start_execution_with(const core::Scope& scope, const json& in, Done done);
+  /// Stops a running execution (best effort, used when a parent task is cancelled).
+  void stop_execution_quietly(const std::string& execution_arn, const std::string& error,
+                              const std::string& cause);
+
+  void reset();
+  [[nodiscard]] std::size_t executions_running() const;
+
+ private:
+  struct Execution;
+  using ExecPtr = std::shared_ptr<Execution>;
+
+  std::shared_ptr<const asl::StateMachine> compile_cached(const std::string& definition,
+                                                          bool express);
+  store::StateMachineRow get_sm(const core::Scope& scope, const std::string& arn);
+  ExecPtr launch(const core::Scope& scope, const store::StateMachineRow& sm,
+                 const std::string& name, const std::string& input_text, const asl::Json& input,
+                 const std::optional<std::string>& trace_header, Done done, json& response);
+  void apply(const ExecPtr& ex, asl::Effects effects);
+  void on_timer(const std::weak_ptr<Execution>& weak, std::uint64_t timer_id);
+  void on_reply(const std::weak_ptr<Execution>& weak, std::uint64_t task_id, asl::TaskEvent ev);
+  void start_task(const ExecPtr& ex, const asl::TaskRequest& req, bool resuming,
+                  const std::optional<asl::Json>& submitted);
+  std::string snapshot(const Execution& ex) const;
+  [[nodiscard]] core::TimeMs now() const { return scheduler_.clock().now_ms(); }
+  ExecPtr find_running(const std::string& arn);
+  json send_task_event(const core::Scope& scope, const std::string& token, asl::TaskEvent ev);
+
+  store::Database& db_;
+  core::Scheduler& scheduler_;
+  core::IdSource& ids_;
+  const asl::IntegrationRegistry& registry_;
+
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, ExecPtr> running_;  // by execution ARN
+  std::unordered_map<std::string, std::shared_ptr<const asl::StateMachine>> compiled_;
+  std::unordered_map<std::string, std::string> tokens_;  // task token -> execution ARN
+  std::atomic<std::uint64_t> next_global_task_{1};
+};
+
+}  // namespace scl::sfn

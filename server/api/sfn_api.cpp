@@ -1,0 +1,62 @@
+#include "server/api/sfn_api.hpp"
+
+#include "engine/model/service_model.hpp"
+#include "engine/sfn/errors.hpp"
+#include "engine/sfn/service.hpp"
+
+namespace scl::server {
+
+ServiceApi sfn_api(sfn::StepFunctionsService& svc) {
+  using Method = nlohmann::json (sfn::StepFunctionsService::*)(const core::Scope&,
+                                                               const nlohmann::json&);
+  ServiceApi api;
+  api.target_prefix = "AWSStepFunctions";
+  api.content_type = "application/x-amz-json-1.0";
+  api.model = &model::ServiceModel::stepfunctions();
+  api.validation_error = "ValidationException";
+  // Reference 1.2: service errors carry the SWF model namespace; protocol-level errors coral's.
+  api.error_prefix = [](const std::string& type) -> std::string {
+    if (type == "ValidationException") return "com.amazon.coral.validate#";
+    if (type == "SerializationException" || type == "UnknownOperationException")
+      return "com.amazon.coral.service#";
+    if (type == "InternalFailure") return "";
+    return sfn::errors::kNamespace;
+  };
+  const std::pair<const char*, Method> table[] = {
+      {"CreateStateMachine", &sfn::StepFunctionsService::create_state_machine},
+      {"DescribeStateMachine", &sfn::StepFunctionsService::describe_state_machine},
+      {"UpdateStateMachine", &sfn::StepFunctionsService::update_state_machine},
+      {"DeleteStateMachine", &sfn::StepFunctionsService::delete_state_machine},
+      {"ListStateMachines", &sfn::StepFunctionsService::list_state_machines},
+      {"ValidateStateMachineDefinition",
+       &sfn::StepFunctionsService::validate_state_machine_definition},
+      {"StartExecution", &sfn::StepFunctionsService::start_execution},
+      {"DescribeExecution", &sfn::StepFunctionsService::describe_execution},
+      {"DescribeStateMachineForExecution",
+       &sfn::StepFunctionsService::describe_state_machine_for_execution},
+      {"StopExecution", &sfn::StepFunctionsService::stop_execution},
+      {"ListExecutions", &sfn::StepFunctionsService::list_executions},
+      {"GetExecutionHistory", &sfn::StepFunctionsService::get_execution_history},
+      {"TagResource", &sfn::StepFunctionsService::tag_resource},
+      {"UntagResource", &sfn::StepFunctionsService::untag_resource},
+      {"ListTagsForResource", &sfn::StepFunctionsService::list_tags_for_resource},
+      {"SendTaskSuccess", &sfn::StepFunctionsService::send_task_success},
+      {"SendTaskFailure", &sfn::StepFunctionsService::send_task_failure},
+      {"SendTaskHeartbeat", &sfn::StepFunctionsService::send_task_heartbeat},
+  };
+  for (const auto& [name, method] : table) {
+    api.operations.emplace(name, [&svc, method = method](const RequestContext& ctx,
+                                                         const nlohmann::json& body) {
+      return (svc.*method)(ctx.identity.scope, body);
+    });
+  }
+  api.async_operations.emplace(
+      "StartSyncExecution",
+      [&svc](const RequestContext& ctx, const nlohmann::json& body,
+             std::function<void(Producer)> complete) {
+        svc.start_sync_execution(ctx.identity.scope, body, std::move(complete));
+      });
+  return api;
+}
+
+}  // namespace scl::server

@@ -1,0 +1,112 @@
+#include "engine/asl/intrinsics.hpp"
+
+#include <doctest/doctest.h>
+
+using scl::asl::EvalScope;
+using scl::asl::IntrinsicSyntaxError;
+using scl::asl::Json;
+using scl::asl::SeededRandomSource;
+
+namespace {
+struct Fixture {
+  Json input = Json::parse(R"({"name":"Arnav","template":"Hello, my name is {}.","n":3,
+    "arr":[1,2,2,"a",{"k":1},{"k":1}],"obj":{"a":1,"b":{"c":1}},"obj2":{"b":2,"d":4},
+    "json":"{\"foo\":\"bar\"}","csv":"a,b;;c","big":2147483648})");
+  Json context = Json::parse(R"({"Execution":{"Name":"exec-1"}})");
+  SeededRandomSource random{42};
+
+  Json eval(const std::string& text) {
+    auto call = scl::asl::parse_intrinsic(text);
+    auto r = scl::asl::evaluate_intrinsic(call, EvalScope{input, context, random}, "x.$");
+    if (!r) FAIL("unexpected failure: " << r.failure().cause.value_or(""));
+    return r.value();
+  }
+  scl::asl::Failure fails(const std::string& text) {
+    auto call = scl::asl::parse_intrinsic(text);
+    auto r = scl::asl::evaluate_intrinsic(call, EvalScope{input, context, random}, "x.$");
+    REQUIRE_FALSE(r.ok());
+    return r.failure();
+  }
+};
+}  // namespace
+
+// Why: States.Format is the most used intrinsic; placeholders, paths and escapes must all work.
+TEST_CASE_FIXTURE(Fixture, "States.Format") {
+  CHECK(eval("States.Format('Hello, my name is {}.', $.name)") == "Hello, my name is Arnav.");
+  CHECK(eval("States.Format($.template, $.name)") == "Hello, my name is Arnav.");
+  CHECK(eval(R"(States.Format('it\'s {} \{literal\} \\ {}', $.n, true))") ==
+        R"(it's 3 {literal} \ true)");
+  CHECK(eval("States.Format('{}-{}', $$.Execution.Name, null)") == "exec-1-null");
+  CHECK(eval("States.Format('x')") == "x");
+  CHECK(fails("States.Format('{}', $.obj)").error == "States.IntrinsicFailure");
+}
+
+// Why: nested calls and all literal kinds must parse.
+TEST_CASE_FIXTURE(Fixture, "nested calls and literals") {
+  CHECK(eval("States.Array(1, -2.5, 'x', true, false, null, $.n, States.Array())") ==
+        Json::parse(R"([1,-2.5,"x",true,false,null,3,[]])"));
+  CHECK(eval("States.ArrayLength(States.Array(States.UUID(), 'b'))") == 2);
+  CHECK(eval("States.StringToJson(States.JsonToString($.obj))") == Json::parse(R"({"a":1,"b":{"c":1}})"));
+  CHECK(eval("States.JsonToString($.obj)") == R"({"a":1,"b":{"c":1}})");
+  CHECK(eval("States.StringToJson($.json)") == Json::parse(R"({"foo":"bar"})"));
+  CHECK(eval("States.Array($.arr[?(@.k == 1)])") == Json::parse(R"([[{"k":1},{"k":1}]])"));
+}
+
+// Why: the array helpers have exact AWS semantics (inclusive ranges, partition remainder, ...).
+TEST_CASE_FIXTURE(Fixture, "array functions") {
+  CHECK(eval("States.ArrayPartition(States.Array(1,2,3,4,5), 2)") == Json::parse("[[1,2],[3,4],[5]]"));
+  CHECK(eval("States.ArrayContains($.arr, 'a')") == true);
+  CHECK(eval("States.ArrayContains($.arr, 9)") == false);
+  CHECK(eval("States.ArrayRange(1, 9, 2)") == Json::parse("[1,3,5,7,9]"));
+  CHECK(eval("States.ArrayRange(5, 1, -2)") == Json::parse("[5,3,1]"));
+  CHECK(eval("States.ArrayGetItem($.arr, 3)") == "a");
+  CHECK(eval("States.ArrayLength($.arr)") == 6);
+  CHECK(eval("States.ArrayUnique($.arr)") == Json::parse(R"([1,2,"a",{"k":1}])"));
+  CHECK(fails("States.ArrayGetItem($.arr, 6)").error == "States.IntrinsicFailure");
+  CHECK(fails("States.ArrayRange(1, 2000, 1)").error == "States.IntrinsicFailure");
+  CHECK(fails("States.ArrayRange(1, 2, 0)").error == "States.IntrinsicFailure");
+  CHECK(fails("States.ArrayPartition($.arr, 0)").error == "States.IntrinsicFailure");
+  CHECK(fails("States.ArrayLength($.name)").error == "States.IntrinsicFailure");
+}
+
+// Why: encoding, hashing, merge, math and split helpers.
+TEST_CASE_FIXTURE(Fixture, "string, hash, merge and math functions") {
+  CHECK(eval("States.Base64Encode('Data to encode')") == "RGF0YSB0byBlbmNvZGU=");
+  CHECK(eval("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')") == "Data to encode");
+  CHECK(eval("States.Hash('input data', 'SHA-1')") == "aaff4a450a104cd177d28d18d74485e8cae074b7");
+  CHECK(eval("States.Hash('abc', 'MD5')") == "900150983cd24fb0d6963f7d28e17f72");
+  CHECK(fails("States.Hash('abc', 'SHA-3')").error == "States.IntrinsicFailure");
+  CHECK(eval("States.JsonMerge($.obj, $.obj2, false)") == Json::parse(R"({"a":1,"b":2,"d":4})"));
+  CHECK(fails("States.JsonMerge($.obj, $.obj2, true)").error == "States.IntrinsicFailure");
+  CHECK(eval("States.MathAdd(111, -1)") == 110);
+  CHECK(fails("States.MathAdd($.big, 1)").error == "States.IntrinsicFailure");
+  CHECK(fails("States.MathAdd(1.5, 1)").error == "States.IntrinsicFailure");
+  CHECK(eval("States.StringSplit($.csv, ',;')") == Json::parse(R"(["a","b","c"])"));
+  for (int i = 0; i < 50; ++i) {
+    auto r = eval("States.MathRandom(1, 5)").get<int>();
+    CHECK(r >= 1);
+    CHECK(r < 5);
+  }
+  CHECK(eval("States.MathRandom(1, 1000000, 7)") == eval("States.MathRandom(1, 1000000, 7)"));
+  const auto u = eval("States.UUID()").get<std::string>();
+  CHECK(u.size() == 36);
+  CHECK(u[14] == '4');
+}
+
+// Why: a missing path argument is a runtime error naming the field, as for Parameters.
+TEST_CASE_FIXTURE(Fixture, "missing path argument") {
+  auto f = fails("States.Format('{}', $.missing)");
+  CHECK(f.error == "States.Runtime");
+  CHECK(f.cause.value().find("The JSONPath '$.missing' specified for the field 'x.$'") == 0);
+}
+
+// Why: syntax problems must surface at definition time, not at run time.
+TEST_CASE("intrinsic syntax errors") {
+  for (const char* bad :
+       {"States.Nope()", "States.Format('{}')", "States.Format('{}', 1, 2)", "States.UUID(1)",
+        "States.Array(1,", "States.Array('x)", R"(States.Format('\n'))", "States.Array(1) x",
+        "States.Array(foo)", "States.Array($.a[)", "States.MathAdd(1)"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(scl::asl::parse_intrinsic(bad), IntrinsicSyntaxError);
+  }
+}

@@ -1,0 +1,130 @@
+#include "engine/asl/jsonpath.hpp"
+
+#include <doctest/doctest.h>
+
+using scl::asl::Json;
+using scl::asl::JsonPath;
+
+namespace {
+Json store() {
+  return Json::parse(R"({
+    "store": {
+      "book": [
+        {"category": "reference", "author": "Nigel Rees", "title": "Sayings", "price": 8.95},
+        {"category": "fiction", "author": "Evelyn Waugh", "title": "Sword", "price": 12.99},
+        {"category": "fiction", "author": "Herman Melville", "title": "Moby Dick",
+         "isbn": "0-553-21311-3", "price": 8.99},
+        {"category": "fiction", "author": "J. R. R. Tolkien", "title": "The Lord",
+         "isbn": "0-395-19395-8", "price": 22.99}
+      ],
+      "bicycle": {"color": "red", "price": 19.95}
+    },
+    "odd key": {"x": 1},
+    "expensive": 10
+  })");
+}
+Json q(const char* path, const Json& doc) {
+  auto r = JsonPath::parse(path).find(doc);
+  REQUIRE(r.has_value());
+  return *r;
+}
+}  // namespace
+
+// Why: reference paths are the bread and butter of InputPath/OutputPath and must return the value.
+TEST_CASE("definite paths return the value itself") {
+  const Json d = store();
+  CHECK(q("$", d) == d);
+  CHECK(q("$.store.bicycle.color", d) == "red");
+  CHECK(q("$['store']['bicycle']['price']", d) == 19.95);
+  CHECK(q("$.store.book[0].author", d) == "Nigel Rees");
+  CHECK(q("$.store.book[-1].title", d) == "The Lord");
+  CHECK(q("$['odd key'].x", d) == 1);
+  CHECK(q("$[\"odd key\"][\"x\"]", d) == 1);
+  CHECK(JsonPath::parse("$.store.book[0]").is_reference());
+}
+
+// Why: a missing definite path is "not found" (the caller turns it into States.Runtime).
+TEST_CASE("missing definite path yields nullopt") {
+  const Json d = store();
+  CHECK_FALSE(JsonPath::parse("$.nope").find(d).has_value());
+  CHECK_FALSE(JsonPath::parse("$.store.book[9]").find(d).has_value());
+  CHECK_FALSE(JsonPath::parse("$.store.bicycle[0]").find(d).has_value());
+  CHECK_FALSE(JsonPath::parse("$.expensive.x").find(d).has_value());
+}
+
+// Why: AWS returns arrays for indefinite paths (e.g. "$.Build..Arn" in the CodeBuild docs).
+TEST_CASE("indefinite paths return arrays in document order") {
+  const Json d = store();
+  CHECK(q("$.store.book[*].author", d) ==
+        Json::parse(R"(["Nigel Rees","Evelyn Waugh","Herman Melville","J. R. R. Tolkien"])"));
+  CHECK(q("$..author", d).size() == 4);
+  CHECK(q("$.store..price", d) == Json::parse("[8.95,12.99,8.99,22.99,19.95]"));
+  CHECK(q("$.store.book[1:3].price", d) == Json::parse("[12.99,8.99]"));
+  CHECK(q("$.store.book[-2:].price", d) == Json::parse("[8.99,22.99]"));
+  CHECK(q("$.store.book[:2].price", d) == Json::parse("[8.95,12.99]"));
+  CHECK(q("$.store.book[0:4:2].price", d) == Json::parse("[8.95,8.99]"));
+  CHECK(q("$.store.book[0,2].price", d) == Json::parse("[8.95,8.99]"));
+  CHECK(q("$.store.bicycle['color','price']", d) == Json::parse(R"(["red",19.95])"));
+  CHECK(q("$.nothing[*]", d) == Json::array());
+  CHECK(q("$..nothing", d) == Json::array());
+  CHECK(q("$.store.bicycle.*", d) == Json::parse(R"(["red",19.95])"));
+  CHECK_FALSE(JsonPath::parse("$..author").is_definite());
+}
+
+// Why: filter expressions are the Jayway subset users paste into Parameters.
+TEST_CASE("filters") {
+  const Json d = store();
+  CHECK(q("$.store.book[?(@.price < 10)].title", d) == Json::parse(R"(["Sayings","Moby Dick"])"));
+  CHECK(q("$.store.book[?(@.isbn)].title", d) == Json::parse(R"(["Moby Dick","The Lord"])"));
+  CHECK(q("$.store.book[?(@.category == 'fiction' && @.price > 20)].title", d) ==
+        Json::parse(R"(["The Lord"])"));
+  CHECK(q("$.store.book[?(@.category != 'fiction' || @.price == 8.99)].title", d) ==
+        Json::parse(R"(["Sayings","Moby Dick"])"));
+  CHECK(q("$.store.book[?(!(@.price >= 10))].price", d) == Json::parse("[8.95,8.99]"));
+  CHECK(q("$.store.book[?(@.price > $.expensive)].price", d) == Json::parse("[12.99,22.99]"));
+  CHECK(q("$.store.book[?(@.author =~ /.*Mel.*/)].title", d) == Json::parse(R"(["Moby Dick"])"));
+  CHECK(q("$.store.book[?(@.author =~ /herman.*/i)].title", d) == Json::parse(R"(["Moby Dick"])"));
+  CHECK(q("$.store.book[?(@.category in ['reference'])].title", d) == Json::parse(R"(["Sayings"])"));
+  CHECK(q("$.store.book[?(@.category nin ['fiction'])].title", d) == Json::parse(R"(["Sayings"])"));
+  CHECK(q("$..book[?(@.price == 8.95)].author", d) == Json::parse(R"(["Nigel Rees"])"));
+  CHECK(q("$.store.book[?(@['price'] == 12.99)].title", d) == Json::parse(R"(["Sword"])"));
+}
+
+// Why: malformed paths must be rejected so the compiler can report them as definition errors.
+TEST_CASE("syntax errors") {
+  for (const char* bad : {"", "a.b", "$.", "$[", "$['a'", "$.a[?(@.x == )]", "$.a[x]", "$..",
+                          "$.a[1:2:0]", "$.a b"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(JsonPath::parse(bad), scl::asl::JsonPathError);
+  }
+  std::string why;
+  CHECK_FALSE(JsonPath::try_parse("$[", &why).has_value());
+  CHECK_FALSE(why.empty());
+}
+
+// Why: "$$." paths address the context object and must be recognised as such.
+TEST_CASE("context paths") {
+  auto p = JsonPath::parse("$$.Execution.Id");
+  CHECK(p.is_context());
+  CHECK_FALSE(p.is_reference());
+  const Json ctx = Json::parse(R"({"Execution":{"Id":"arn:x"}})");
+  CHECK(p.find(ctx) == Json("arn:x"));
+}
+
+// Why: ResultPath writes create intermediate objects and fail on type clashes.
+TEST_CASE("assign") {
+  Json d = Json::parse(R"({"a":{"b":1},"arr":[1,2],"s":"x"})");
+  CHECK(JsonPath::parse("$.a.c.d").assign(d, 5));
+  CHECK(d["a"]["c"]["d"] == 5);
+  CHECK(JsonPath::parse("$.arr[1]").assign(d, "two"));
+  CHECK(d["arr"][1] == "two");
+  CHECK_FALSE(JsonPath::parse("$.arr[5]").assign(d, 1));
+  CHECK_FALSE(JsonPath::parse("$.s.t").assign(d, 1));
+  CHECK_FALSE(JsonPath::parse("$.a[*]").assign(d, 1));
+  Json r = 3;
+  CHECK(JsonPath::parse("$").assign(r, Json::parse("{\"k\":1}")));
+  CHECK(r == Json::parse("{\"k\":1}"));
+  Json order = Json::parse(R"({"z":1,"a":2})");
+  CHECK(JsonPath::parse("$.m").assign(order, 3));
+  CHECK(scl::asl::to_text(order) == R"({"z":1,"a":2,"m":3})");
+}

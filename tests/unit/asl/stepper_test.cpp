@@ -1,0 +1,170 @@
+#include "engine/asl/stepper.hpp"
+
+#include <doctest/doctest.h>
+
+#include "harness.hpp"
+
+using scl::asl::ExecutionStatus;
+using scl::asl::Json;
+using scl::asl::testing::compile_or_die;
+using scl::asl::testing::run;
+
+namespace {
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+  return s;
+}
+}  // namespace
+
+// Why: the framing rules of 3.7 (ids from 1, previousEventId chain, first StateEntered prev 0)
+// and the exact detail member names of a request-response task.
+TEST_CASE("task history framing and details") {
+  auto m = compile_or_die(R"J({"StartAt":"T","States":{"T":{"Type":"Task",
+      "Resource":"arn:aws:states:::test:echo","Parameters":{"P.$":"$.v"},"End":true}}})J");
+  auto r = run(m, Json::parse(R"({"v":1})"));
+  REQUIRE(r.status == ExecutionStatus::kSucceeded);
+  CHECK(joined(r.types()) ==
+        "ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskSucceeded,"
+        "TaskStateExited,ExecutionSucceeded");
+  for (std::size_t i = 0; i < r.events.size(); ++i) CHECK(r.events[i].id == static_cast<std::int64_t>(i + 1));
+  CHECK(r.events[0].previous_event_id == 0);
+  CHECK(r.events[1].previous_event_id == 0);
+  for (std::size_t i = 2; i < r.events.size(); ++i) CHECK(r.events[i].previous_event_id == r.events[i - 1].id);
+  CHECK(r.events[0].details_member == "executionStartedEventDetails");
+  CHECK(r.events[0].details["input"] == R"({"v":1})");
+  CHECK(r.events[0].details["roleArn"] == "arn:aws:iam::123456789012:role/r");
+  const auto* sched = r.first("TaskScheduled");
+  REQUIRE(sched);
+  CHECK(sched->details_member == "taskScheduledEventDetails");
+  CHECK(scl::asl::to_text(sched->details) ==
+        R"({"resourceType":"test","resource":"echo","region":"us-east-1","parameters":"{\"P\":1}"})");
+  CHECK(r.first("TaskSucceeded")->details["output"] == R"({"P":1})");
+  CHECK(r.first("TaskStateExited")->details_member == "stateExitedEventDetails");
+  CHECK(r.output == R"({"P":1})");
+  CHECK(r.end_time == 1700000001000);
+}
+
+// Why: .sync adds TaskSubmitted between TaskStarted and TaskSucceeded (F-080).
+TEST_CASE("sync task submits") {
+  auto m = compile_or_die(R"J({"StartAt":"T","States":{"T":{"Type":"Task",
+      "Resource":"arn:aws:states:::test:echo.sync","TimeoutSeconds":30,"End":true}}})J");
+  auto r = run(m, Json::object());
+  CHECK(joined(r.types()) ==
+        "ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskSubmitted,TaskSucceeded,"
+        "TaskStateExited,ExecutionSucceeded");
+  CHECK(r.first("TaskScheduled")->details["timeoutInSeconds"] == 30);
+  CHECK(r.first("TaskScheduled")->details["resource"] == "echo.sync");
+}
+
+// Why: uncaught task failure goes straight to ExecutionFailed (F-106) with error and cause.
+TEST_CASE("uncaught task failure") {
+  auto m = compile_or_die(R"J({"StartAt":"T","States":{"T":{"Type":"Task",
+      "Resource":"arn:aws:states:::test:fail","Parameters":{"Error":"CodeBuild.X","Cause":"boom"},"End":true}}})J");
+  auto r = run(m, Json::object());
+  CHECK(r.status == ExecutionStatus::kFailed);
+  CHECK(r.error == "CodeBuild.X");
+  CHECK(r.cause == "boom");
+  CHECK(joined(r.types()) ==
+        "ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskFailed,ExecutionFailed");
+  CHECK(r.events.back().details == Json::parse(R"({"error":"CodeBuild.X","cause":"boom"})"));
+}
+
+// Why: Retry back-off is a timer: IntervalSeconds * BackoffRate^n, capped by MaxDelaySeconds.
+TEST_CASE("retry backoff timing") {
+  auto m = compile_or_die(R"J({"StartAt":"T","States":{"T":{"Type":"Task",
+      "Resource":"arn:aws:states:::test:flaky","Parameters":{"FailTimes":3,"DelaySeconds":0},
+      "Retry":[{"ErrorEquals":["Test.Flaky"],"IntervalSeconds":2,"BackoffRate":3,"MaxAttempts":3,
+                "MaxDelaySeconds":10}],"End":true}}})J");
+  auto r = run(m, Json::object());
+  REQUIRE(r.status == ExecutionStatus::kSucceeded);
+  CHECK(r.output == R"({"Attempts":4})");
+  // 2 s + 6 s + min(18, 10) s of back-off.
+  CHECK(r.end_time - 1700000000000 == 18000);
+  CHECK(r.tasks.size() == 4);
+}
+
+// Why: task TimeoutSeconds produces TaskTimedOut without cause and cancels the task (F-104).
+TEST_CASE("task timeout") {
+  auto m = compile_or_die(R"J({"StartAt":"T","States":{"T":{"Type":"Task",
+      "Resource":"arn:aws:states:::test:never","TimeoutSeconds":5,"End":true}}})J");
+  auto r = run(m, Json::object());
+  CHECK(r.status == ExecutionStatus::kFailed);
+  CHECK(r.error == "States.Timeout");
+  CHECK_FALSE(r.cause.has_value());
+  CHECK(r.first("TaskTimedOut")->details ==
+        Json::parse(R"({"resourceType":"test","resource":"never","error":"States.Timeout"})"));
+  CHECK(r.events.back().details == Json::parse(R"({"error":"States.Timeout"})"));
+  CHECK(r.cancelled_tasks.size() == 1);
+  CHECK(r.end_time - 1700000000000 == 5000);
+}
+
+// Why: StopExecution aborts with ExecutionAborted{error,cause}, previousEventId 0, cancels tasks.
+TEST_CASE("stop aborts and cancels") {
+  auto m = compile_or_die(R"J({"StartAt":"T","States":{"T":{"Type":"Task",
+      "Resource":"arn:aws:states:::test:never","End":true}}})J");
+  scl::asl::testing::RunOptions o;
+  o.stop_at = 1700000003000;
+  o.stop_error = "Err";
+  auto r = run(m, Json::object(), o);
+  CHECK(r.status == ExecutionStatus::kAborted);
+  CHECK(r.events.back().type == "ExecutionAborted");
+  CHECK(r.events.back().previous_event_id == 0);
+  CHECK(r.events.back().details == Json::parse(R"({"error":"Err"})"));
+  CHECK(r.cancelled_tasks.size() == 1);
+}
+
+// Why: the context object ($$) reaches Parameters, including the task token.
+TEST_CASE("context object and task token") {
+  auto m = compile_or_die(R"J({"StartAt":"T","States":{"T":{"Type":"Task",
+      "Resource":"arn:aws:states:::test:token.waitForTaskToken",
+      "Parameters":{"Tok.$":"$$.Task.Token","Id.$":"$$.Execution.Id","N.$":"$$.State.Name",
+                    "Start.$":"$$.Execution.StartTime","Retry.$":"$$.State.RetryCount"},"End":true}}})J");
+  auto r = run(m, Json::object());
+  REQUIRE(r.tasks.size() == 1);
+  const Json& p = r.tasks[0].parameters;
+  CHECK(p["Tok"] == r.tasks[0].task_token.value());
+  CHECK(p["Id"] == "arn:aws:states:us-east-1:123456789012:execution:sm:exec");
+  CHECK(p["N"] == "T");
+  CHECK(p["Start"] == "2023-11-14T22:13:20.000Z");
+  CHECK(p["Retry"] == 0);
+  CHECK(r.output == Json({{"Token", p["Tok"]}}).dump());
+}
+
+// Why: the state machine TimeoutSeconds ends the execution as TIMED_OUT.
+TEST_CASE("execution timeout") {
+  auto m = compile_or_die(R"J({"StartAt":"W","TimeoutSeconds":3,"States":{"W":{"Type":"Wait","Seconds":10,"End":true}}})J");
+  auto r = run(m, Json::object());
+  CHECK(r.status == ExecutionStatus::kTimedOut);
+  CHECK(r.events.back().type == "ExecutionTimedOut");
+  CHECK(r.end_time - 1700000000000 == 3000);
+}
+
+// Why: Parallel branch events chain from ParallelStateStarted; a failing branch aborts siblings.
+TEST_CASE("parallel failure aborts siblings") {
+  auto m = compile_or_die(R"J({"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"Slow","States":{"Slow":{"Type":"Task","Resource":"arn:aws:states:::test:never","End":true}}},
+      {"StartAt":"Boom","States":{"Boom":{"Type":"Fail","Error":"E","Cause":"C"}}}]}}})J");
+  auto r = run(m, Json::object());
+  CHECK(r.status == ExecutionStatus::kFailed);
+  CHECK(r.error == "E");
+  CHECK(joined(r.types()) ==
+        "ExecutionStarted,ParallelStateEntered,ParallelStateStarted,TaskStateEntered,TaskScheduled,"
+        "TaskStarted,FailStateEntered,TaskStateAborted,ParallelStateFailed,ExecutionFailed");
+  const auto* started = r.first("ParallelStateStarted");
+  CHECK(r.first("TaskStateEntered")->previous_event_id == started->id);
+  CHECK(r.first("FailStateEntered")->previous_event_id == started->id);
+  CHECK(r.cancelled_tasks.size() == 1);
+}
+
+// Why: States.Runtime cannot be caught, and its cause names the state and entered event id.
+TEST_CASE("runtime errors are not catchable") {
+  auto m = compile_or_die(R"J({"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"$.missing"},"End":true}}})J");
+  auto r = run(m, Json::parse(R"({"a":1})"));
+  CHECK(r.status == ExecutionStatus::kFailed);
+  CHECK(r.error == "States.Runtime");
+  CHECK(r.cause ==
+        "An error occurred while executing the state 'P' (entered at the event id #2). The "
+        "JSONPath '$.missing' specified for the field 'x.$' could not be found in the input "
+        "'{\"a\":1}'");
+}
