@@ -7,7 +7,7 @@ namespace scl::store {
 namespace {
 
 // Times are integer epoch milliseconds of simulated time. Echo-only blobs are JSON text.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: CodeBuild projects and builds.
     R"sql(
 CREATE TABLE projects (
@@ -92,6 +92,63 @@ CREATE TABLE history (
   id INTEGER NOT NULL,
   body TEXT NOT NULL,
   PRIMARY KEY (execution_seq, id)
+) WITHOUT ROWID;
+)sql",
+    // CodeBuild build batches, report groups, reports and their test cases.
+    R"sql(
+ALTER TABLE projects ADD COLUMN last_batch_number INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE build_batches (
+  seq INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  id TEXT NOT NULL,
+  project TEXT NOT NULL,
+  batch_number INTEGER NOT NULL,
+  start_ms INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  complete INTEGER NOT NULL,
+  timer_ms INTEGER,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL,
+  idempotency_token TEXT,
+  request_hash TEXT
+);
+CREATE UNIQUE INDEX build_batches_by_id ON build_batches (account, region, id);
+CREATE INDEX build_batches_by_project ON build_batches (account, region, project, batch_number);
+CREATE INDEX build_batches_open ON build_batches (complete) WHERE complete = 0;
+CREATE TABLE report_groups (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  name TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  PRIMARY KEY (account, region, name)
+) WITHOUT ROWID;
+CREATE TABLE reports (
+  seq INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  arn TEXT NOT NULL,
+  group_name TEXT NOT NULL,
+  build_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  spec TEXT NOT NULL
+);
+CREATE UNIQUE INDEX reports_by_arn ON reports (account, region, arn);
+CREATE INDEX reports_by_group ON reports (account, region, group_name, seq);
+CREATE INDEX reports_by_build ON reports (account, region, build_id);
+CREATE INDEX reports_generating ON reports (status) WHERE status = 'GENERATING';
+CREATE TABLE test_cases (
+  report_seq INTEGER NOT NULL REFERENCES reports (seq) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  name TEXT NOT NULL,
+  prefix TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (report_seq, idx)
 ) WITHOUT ROWID;
 )sql",
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "engine/codebuild/buildspec.hpp"
 #include "engine/codebuild/errors.hpp"
 #include "engine/codebuild/wire.hpp"
 #include "engine/core/log.hpp"
@@ -440,15 +441,17 @@ json CodeBuildService::start_build_locked(store::Tx& tx, const Caller& caller, c
                                           const store::ProjectRow& prow, const json& input,
                                           core::TimeMs t, std::optional<std::string> token,
                                           std::optional<std::string> hash,
-                                          store::BuildRow& out_row) {
+                                          store::BuildRow& out_row, const BatchChild* child) {
   const std::string& pname = prow.name;
-  if (int limit = int_member(project, "concurrentBuildLimit", 0); limit > 0) {
+  // NOTE(emulator): builds of a batch are limited by the batch's restrictions only, not by
+  // the project's concurrentBuildLimit.
+  if (int limit = int_member(project, "concurrentBuildLimit", 0); limit > 0 && child == nullptr) {
     if (store::build_repo::count_active(tx, caller.scope, pname, t) >= limit) {
       throw errors::account_limit_exceeded("Build limit exceeded for project " + pname +
                                            ": concurrentBuildLimit is " + std::to_string(limit));
     }
   }
-  const std::string id = pname + ":" + ids_.uuid();
+  const std::string id = child != nullptr ? child->id : pname + ":" + ids_.uuid();
   const std::int64_t number = store::project_repo::next_build_number(tx, caller.scope, pname);
 
   json b;
@@ -458,6 +461,7 @@ json CodeBuildService::start_build_locked(store::Tx& tx, const Caller& caller, c
   b["startTime"] = timestamp(t);
   b["projectName"] = pname;
   b["initiator"] = caller.initiator;
+  if (child != nullptr) b["buildBatchArn"] = child->batch_arn;
 
   json source = project.value("source", json::object());
   auto ov = [&](const char* name) -> const json& { return member(input, name); };
@@ -539,10 +543,41 @@ json CodeBuildService::start_build_locked(store::Tx& tx, const Caller& caller, c
                         ? ov("logsConfigOverride")
                         : project.value("logsConfig", default_logs_config());
 
-  // Outcome: rules file < project environment < StartBuild overrides (README "Simulation").
+  // The buildspec, when it is inline YAML (a file name names a file in the source, which the
+  // emulator cannot read: such builds run as if they had none).
+  std::optional<Buildspec> spec;
+  std::optional<std::string> yaml_error;
+  if (const std::string text = str_member(source, "buildspec"); is_inline_buildspec(text)) {
+    try {
+      spec = parse_buildspec(text);
+    } catch (const BuildspecError& e) {
+      yaml_error = e.what();
+    }
+  }
+
+  // Outcome: rules file < buildspec env.variables < project environment < StartBuild overrides
+  // (README "Controlling builds").
   EnvMap sim = options_.rules.env_for(pname);
+  if (spec) {
+    for (const auto& [k, v] : spec->variables) sim[k] = v;
+  }
   for (const auto& [k, v] : plaintext_env(env["environmentVariables"])) sim[k] = v;
-  const BuildPlan plan = make_plan(t, options_.defaults, sim, timeout, queued);
+  BuildPlan plan = make_plan(t, options_.defaults, sim, timeout, queued);
+  if (yaml_error) {
+    // A malformed buildspec fails the build in DOWNLOAD_SOURCE, as CodeBuild does; the
+    // StartBuild request itself succeeds.
+    plan.outcome = Status::kFailed;
+    plan.failed_phase = Phase::kDownloadSource;
+    plan.failure_context = PhaseContext{"YAML_FILE_ERROR", *yaml_error};
+  } else if (spec && !sim.count("SIMULATE_FAILED_COMMAND")) {
+    // Name the phase's first command instead of `exit 1` (SIMULATE_FAILED_COMMAND still wins).
+    const auto& cmds = spec->commands[static_cast<std::size_t>(plan.failed_phase)];
+    if (!cmds.empty()) plan.failed_command = cmds.front();
+  }
+  if (spec && observer_ != nullptr && !spec->reports.empty()) {
+    auto arns = observer_->on_build_created(tx, caller.scope, b, *spec, sim, t);
+    if (!arns.empty()) b["reportArns"] = arns;
+  }
 
   out_row.scope = caller.scope;
   out_row.id = id;
@@ -592,7 +627,7 @@ json CodeBuildService::start_build(const Caller& caller, const json& input) {
     start_build_locked(tx, caller, json::parse(prow->body), *prow, input, t, token, hash, row);
   });
   if (replay) return {{"build", render_build(row, now())}};
-  arm(caller.scope, row.id, row.completes_ms);
+  track(row);
   return {{"build", render_build(row, t, /*initial=*/true)}};
 }
 
@@ -658,8 +693,28 @@ json CodeBuildService::retry_build(const Caller& caller, const json& input) {
     start_build_locked(tx, caller, project, *prow, replay, t, token, hash, row);
   });
   if (replay_of_token) return {{"build", render_build(row, now())}};
-  arm(caller.scope, row.id, row.completes_ms);
+  track(row);
   return {{"build", render_build(row, t, /*initial=*/true)}};
+}
+
+store::BuildRow CodeBuildService::start_batch_build(store::Tx& tx, const Caller& caller,
+                                                   const json& input, const BatchChild& child) {
+  const std::string pname = input.at("projectName").get<std::string>();
+  auto prow = store::project_repo::get(tx, caller.scope, pname);
+  if (!prow) {
+    throw errors::resource_not_found("Project cannot be found: " +
+                                     project_arn(caller.scope, pname));
+  }
+  store::BuildRow row;
+  start_build_locked(tx, caller, json::parse(prow->body), *prow, input, now(), std::nullopt,
+                     std::nullopt, row, &child);
+  return row;
+}
+
+void CodeBuildService::track(const store::BuildRow& row) {
+  arm(row.scope, row.id, row.completes_ms);
+  if (observer_ != nullptr && row.body.find("\"reportArns\"") != std::string::npos)
+    observer_->on_build_started(row.scope, row.id);
 }
 
 json CodeBuildService::batch_get_builds(const Caller& caller, const json& input) {

@@ -24,6 +24,7 @@
 namespace scl::codebuild {
 
 using json = nlohmann::json;
+struct Buildspec;
 
 /// Who is calling: the partition and the identity shown as a build's `initiator`.
 struct Caller {
@@ -38,6 +39,26 @@ struct ServiceOptions {
   core::TimeMs idempotency_window_ms = 5 * 60'000;
   /// BatchDeleteBuilds statusCode for ids that do not exist (not evidenced, reference 2.9).
   std::string not_found_status_code = "BUILD_NOT_FOUND";
+};
+
+/// Hooks for layers built on top of builds (test reports). Calls come from any thread.
+class BuildObserver {
+ public:
+  virtual ~BuildObserver() = default;
+  /// Inside the StartBuild/RetryBuild transaction, for a build whose inline buildspec parsed.
+  /// `build` is the Build document being created, `env` the merged variables SIMULATE_* are
+  /// read from. Returns the ARNs to show as the build's `reportArns`. May throw to abort.
+  virtual std::vector<std::string> on_build_created(store::Tx& tx, const core::Scope& scope,
+                                                    const json& build, const Buildspec& spec,
+                                                    const EnvMap& env, core::TimeMs now) = 0;
+  /// After that transaction committed and the build's completion timer is armed.
+  virtual void on_build_started(const core::Scope& scope, const std::string& build_id) = 0;
+};
+
+/// What a batch adds to a StartBuild request for one of its builds.
+struct BatchChild {
+  std::string id;         // "<project>:<uuid>" reserved when the batch fanned out
+  std::string batch_arn;  // shown as the build's buildBatchArn
 };
 
 class CodeBuildService {
@@ -69,6 +90,16 @@ class CodeBuildService {
   json retry_build(const Caller& caller, const json& input);
   json batch_delete_builds(const Caller& caller, const json& input);
 
+  /// Starts one build of a batch inside the caller's write transaction (so the batch's own
+  /// state and the build commit together). `input` is a StartBuild request body. Throws
+  /// core::AwsError like start_build. After the commit, pass the row to track().
+  store::BuildRow start_batch_build(store::Tx& tx, const Caller& caller, const json& input,
+                                    const BatchChild& child);
+  /// Arms the completion timer of a build started by start_batch_build (and tells the observer).
+  void track(const store::BuildRow& row);
+  /// Installs the observer (not owned). Call before serving requests.
+  void set_observer(BuildObserver* observer) { observer_ = observer; }
+
   /// Calls `cb` once when the build completes (at once, on this thread, if it already has).
   /// Returns false if no such build exists. The callback runs on a scheduler thread.
   bool on_build_complete(const core::Scope& scope, const std::string& id_or_arn,
@@ -95,7 +126,7 @@ class CodeBuildService {
   json start_build_locked(store::Tx& tx, const Caller& caller, const json& project,
                           const store::ProjectRow& prow, const json& input, core::TimeMs now,
                           std::optional<std::string> token, std::optional<std::string> hash,
-                          store::BuildRow& out_row);
+                          store::BuildRow& out_row, const BatchChild* child = nullptr);
   void arm(const core::Scope& scope, const std::string& id, core::TimeMs completes_ms);
   void on_timer(const std::string& key);
   [[nodiscard]] core::TimeMs now() const { return scheduler_.clock().now_ms(); }
@@ -105,6 +136,7 @@ class CodeBuildService {
   core::Scheduler& scheduler_;
   core::IdSource& ids_;
   ServiceOptions options_;
+  BuildObserver* observer_ = nullptr;
 
   mutable std::mutex mu_;
   std::unordered_map<std::string, InFlight> in_flight_;

@@ -203,6 +203,9 @@ std::string plan_to_json(const BuildPlan& plan) {
                       {"timeout", plan.timeout_ms},
                       {"qtimeout", plan.queued_timeout_ms},
                       {"fin", plan.stop_finalize_ms}};
+  if (plan.failure_context)
+    j["ctx"] = nlohmann::json::array(
+        {plan.failure_context->status_code, plan.failure_context->message});
   return j.dump();
 }
 
@@ -220,6 +223,10 @@ BuildPlan plan_from_json(std::string_view text) {
     plan.timeout_ms = j.at("timeout").get<TimeMs>();
     plan.queued_timeout_ms = j.at("qtimeout").get<TimeMs>();
     plan.stop_finalize_ms = j.at("fin").get<TimeMs>();
+    if (auto it = j.find("ctx"); it != j.end()) {
+      plan.failure_context =
+          PhaseContext{it->at(0).get<std::string>(), it->at(1).get<std::string>()};
+    }
     return plan;
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("corrupt build plan: ") + e.what());

@@ -27,6 +27,7 @@ std::vector<PhaseContext> ok_contexts() { return {PhaseContext{"", ""}}; }
 // Phase contexts of a failed/faulted phase. Command phases use the message CodeBuild writes for
 // a failing command (reference 2.4); the others are NOTE(emulator) texts naming the simulation.
 std::vector<PhaseContext> failure_contexts(const BuildPlan& plan, Phase p) {
+  if (plan.failure_context) return {*plan.failure_context};
   if (plan.outcome == Status::kFault) {
     return {{"INTERNAL_SERVICE_ERROR",
              "Simulated internal service error in " + std::string(to_wire(p)) +

@@ -16,6 +16,11 @@ namespace scl::codebuild {
 using core::TimeMs;
 inline constexpr TimeMs kForever = INT64_MAX / 4;
 
+struct PhaseContext {
+  std::string status_code;
+  std::string message;
+};
+
 /// Everything that decides how a build unfolds. Fixed at StartBuild.
 struct BuildPlan {
   TimeMs start_ms = 0;
@@ -27,11 +32,9 @@ struct BuildPlan {
   TimeMs timeout_ms = 60 * 60'000;            // timeoutInMinutes, counted from PROVISIONING
   TimeMs queued_timeout_ms = 480 * 60'000;    // queuedTimeoutInMinutes
   TimeMs stop_finalize_ms = 3'000;            // FINALIZING after StopBuild
-};
-
-struct PhaseContext {
-  std::string status_code;
-  std::string message;
+  /// Context of the failed phase when it is not the simulated default (e.g. YAML_FILE_ERROR
+  /// in DOWNLOAD_SOURCE for a malformed buildspec).
+  std::optional<PhaseContext> failure_context;
 };
 
 struct PhaseRecord {
