@@ -44,6 +44,12 @@ struct TaskRequest {
   std::optional<std::int64_t> heartbeat_seconds;
   std::string state_name;
   std::optional<Json> credentials;  // the state's Credentials block, if any (not evaluated)
+  /// Simulated time the task was invoked (its TaskStarted event). Lets an integration resumed
+  /// after a restart keep its original deadlines instead of starting its clock again.
+  core::TimeMs started_ms = 0;
+  // Set by the host (runner), not by the stepper: who runs the task.
+  std::string execution_arn;
+  std::string role_arn;
 };
 
 namespace effect {

@@ -526,6 +526,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     req.heartbeat_seconds = heartbeat.value();
     req.state_name = st.name;
     req.credentials = task->credentials;
+    req.started_ms = now;
     out_.emplace_back(effect::InvokeTask{std::move(req)});
     return;
   }

@@ -2,11 +2,16 @@
 // A strand without threads: tasks posted to one SerialQueue run one at a time, in posting order,
 // on whichever thread posted while the queue was idle (later posts made meanwhile are drained by
 // that same thread). State owned by a queue needs no lock. Re-entrant posts (a task posting to
-// its own queue) run after the current task, never inside it.
+// its own queue) run after the current task, never inside it. A task that throws is logged and
+// the queue goes on with the next one (a failed step must not wedge its execution forever).
 
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
+#include <string>
+
+#include "engine/core/log.hpp"
 
 namespace scl::core {
 
@@ -30,7 +35,13 @@ class SerialQueue {
         next = std::move(tasks_.front());
         tasks_.pop_front();
       }
-      next();
+      try {
+        next();
+      } catch (const std::exception& e) {
+        log_error(std::string("serial queue task failed: ") + e.what());
+      } catch (...) {
+        log_error("serial queue task failed with an unknown exception");
+      }
     }
   }
 

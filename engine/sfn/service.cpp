@@ -1,6 +1,7 @@
 #include "engine/sfn/service.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <future>
 #include <map>
 #include <random>
@@ -65,6 +66,7 @@ asl::Json request_to_json(const asl::TaskRequest& r) {
   if (r.timeout_seconds) j["timeout"] = *r.timeout_seconds;
   if (r.heartbeat_seconds) j["heartbeat"] = *r.heartbeat_seconds;
   if (r.credentials) j["credentials"] = *r.credentials;
+  j["started"] = r.started_ms;
   return j;
 }
 
@@ -80,7 +82,27 @@ asl::TaskRequest request_from_json(const asl::Json& j) {
   if (j.contains("timeout")) r.timeout_seconds = j["timeout"].get<std::int64_t>();
   if (j.contains("heartbeat")) r.heartbeat_seconds = j["heartbeat"].get<std::int64_t>();
   if (j.contains("credentials")) r.credentials = j["credentials"];
+  r.started_ms = j.value("started", core::TimeMs{0});
   return r;
+}
+
+// Jackson's text for input that starts with a bare word (reference 4.2, F-112:
+// "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null',
+// 'true' or 'false')"), or nothing when the input does not start that way.
+std::optional<std::string> jackson_unrecognized_token(const std::string& text) {
+  std::size_t i = text.find_first_not_of(" \t\r\n");
+  if (i == std::string::npos) return std::nullopt;
+  const auto word_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+  };
+  if (std::isalpha(static_cast<unsigned char>(text[i])) == 0) return std::nullopt;
+  std::size_t end = i;
+  while (end < text.size() && word_char(text[end])) ++end;
+  const std::string token = text.substr(i, end - i);
+  if (token == "null" || token == "true" || token == "false") return std::nullopt;
+  return "Unrecognized token '" + token +
+         "': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or "
+         "'false')";
 }
 
 // Parses execution input like StartExecution (Jackson-style message on failure).
@@ -88,6 +110,8 @@ asl::Json parse_input(const std::string& text) {
   try {
     return asl::Json::parse(text);
   } catch (const asl::Json::parse_error& e) {
+    if (auto jackson = jackson_unrecognized_token(text))
+      throw errors::invalid_execution_input(*jackson);
     std::string msg = e.what();
     auto pos = msg.find("] ");
     throw errors::invalid_execution_input(pos == std::string::npos ? msg : msg.substr(pos + 2));
@@ -115,6 +139,7 @@ struct StepFunctionsService::Execution {
   std::string arn;
   std::string sm_arn;
   std::string name;
+  std::string role_arn;
   bool express = false;
   store::ExecutionRow row;  // standard executions: the persisted row (seq 0 until inserted)
   std::shared_ptr<const asl::StateMachine> machine;
@@ -320,6 +345,7 @@ StepFunctionsService::ExecPtr StepFunctionsService::launch(
   ex->sm_arn = sm.arn;
   ex->name = name;
   ex->express = sm.type == "EXPRESS";
+  ex->role_arn = sm.role_arn;
   ex->arn = ex->express ? express_execution_arn(scope, sm.name, name, ids_.uuid())
                         : execution_arn(scope, sm.name, name);
   ex->machine = compile_cached(sm.definition, ex->express);
@@ -484,6 +510,8 @@ void StepFunctionsService::start_task(const ExecPtr& ex, const asl::TaskRequest&
   }
   asl::TaskRequest global = req;
   global.task_id = it->second.global_id;
+  global.execution_arn = ex->arn;
+  global.role_arn = ex->express ? ex->role_arn : ex->row.role_arn;
   if (resuming) {
     if (auto* r = dynamic_cast<ResumableIntegration*>(integration)) {
       r->resume(global, submitted, reply);
@@ -537,22 +565,40 @@ json StepFunctionsService::start_execution_with(const core::Scope& scope, const 
   std::optional<std::string> trace;
   if (in.contains("traceHeader") && in["traceHeader"].is_string()) trace = in["traceHeader"].get<std::string>();
   json response;
-  if (sm.type == "STANDARD") {
-    // Name idempotency (reference 4.2, F-111).
-    const std::string arn = execution_arn(scope, sm.name, name);
-    auto existing = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
-    if (!existing) {
-      if (auto running = find_running(arn)) {
-        if (running->row.input == input_text)
-          return {{"executionArn", arn}, {"startDate", ts(running->row.start_ms)}};
-        throw errors::execution_already_exists(arn);
-      }
-    }
-    if (existing) {
-      if (existing->status == "RUNNING" && existing->input == input_text)
-        return {{"executionArn", arn}, {"startDate", ts(existing->start_ms)}};
+  if (sm.type != "STANDARD") {
+    launch(scope, sm, name, input_text, input, trace, std::move(done), response);
+    return response;
+  }
+  // Name idempotency (reference 4.2, F-111). The check and the launch must be atomic per ARN:
+  // a second launch would collide with the first on the executions' UNIQUE arn. The name is
+  // reserved (not locked) while launching, because the launch runs the execution up to its
+  // first wait on this thread and a task may start another execution from there.
+  const std::string arn = execution_arn(scope, sm.name, name);
+  {
+    std::lock_guard lock(mu_);
+    auto it = running_.find(arn);
+    if (it != running_.end()) {
+      if (it->second->row.input == input_text)
+        return {{"executionArn", arn}, {"startDate", ts(it->second->row.start_ms)}};
       throw errors::execution_already_exists(arn);
     }
+    // NOTE(emulator): a duplicate arriving while the first is still being launched (a few
+    // microseconds) gets ExecutionAlreadyExists even with the same input.
+    if (!starting_.insert(arn).second) throw errors::execution_already_exists(arn);
+  }
+  struct Release {
+    StepFunctionsService* self;
+    const std::string& arn;
+    ~Release() {
+      std::lock_guard lock(self->mu_);
+      self->starting_.erase(arn);
+    }
+  } release{this, arn};
+  auto existing = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
+  if (existing) {
+    if (existing->status == "RUNNING" && existing->input == input_text)
+      return {{"executionArn", arn}, {"startDate", ts(existing->start_ms)}};
+    throw errors::execution_already_exists(arn);
   }
   launch(scope, sm, name, input_text, input, trace, std::move(done), response);
   return response;

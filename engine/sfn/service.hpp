@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -109,6 +110,7 @@ class StepFunctionsService {
   std::unordered_map<std::string, ExecPtr> running_;  // by execution ARN
   std::unordered_map<std::string, std::shared_ptr<const asl::StateMachine>> compiled_;
   std::unordered_map<std::string, std::string> tokens_;  // task token -> execution ARN
+  std::unordered_set<std::string> starting_;  // standard execution ARNs being launched
   std::atomic<std::uint64_t> next_global_task_{1};
 };
 

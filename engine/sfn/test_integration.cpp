@@ -5,6 +5,8 @@
 namespace scl::sfn {
 
 void EmulatorTaskIntegration::start(const asl::TaskRequest& request, Reply reply) {
+  // `.waitForTaskToken`: the answer comes from SendTaskSuccess / SendTaskFailure.
+  if (request.resource.pattern == asl::IntegrationPattern::kWaitForTaskToken) return;
   const asl::Json& p = request.parameters;
   asl::TaskEvent outcome;
   const bool obj = p.is_object();
@@ -32,7 +34,9 @@ void EmulatorTaskIntegration::start(const asl::TaskRequest& request, Reply reply
     reply(std::move(outcome));
     return;
   }
-  const auto at = scheduler_.clock().now_ms() + static_cast<core::TimeMs>(std::llround(seconds * 1000));
+  // Deadline from the task's start, so that a task resumed after a restart keeps it.
+  const core::TimeMs origin = request.started_ms > 0 ? request.started_ms : scheduler_.clock().now_ms();
+  const auto at = origin + static_cast<core::TimeMs>(std::llround(seconds * 1000));
   const auto id = request.task_id;
   std::lock_guard lock(mu_);
   timers_[id] = scheduler_.schedule_at(at, [this, id, reply, outcome]() mutable {

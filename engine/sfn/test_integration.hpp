@@ -4,9 +4,12 @@
 // Parameters (all optional):
 //   "Output"                result of the task (default: the Parameters object itself)
 //   "Error", "Cause"        fail with this error (States-style Failure) instead
-//   "Seconds"               answer after this many simulated seconds (default 0)
+//   "Seconds"               answer this many simulated seconds after the task started (default 0;
+//                           a task resumed after a restart keeps that deadline)
 //   "FailWhileAttemptBelow" with "Attempt" (pass "Attempt.$": "$$.State.RetryCount"): fail with
 //                           "Error" (default "Emulator.TransientError") while Attempt < N
+// With `.waitForTaskToken` the task never answers by itself: it waits for SendTaskSuccess /
+// SendTaskFailure with `$$.Task.Token` (or its timeouts).
 
 #include <map>
 #include <mutex>

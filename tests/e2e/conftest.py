@@ -12,7 +12,8 @@ import uuid
 
 import pytest
 
-from emulator import Emulator, EmulatorDied, binary_path, project_input
+from emulator import (PASS_DEFINITION, SFN_ROLE, Emulator, EmulatorDied, binary_path,
+                      project_input)
 
 
 def pytest_report_header(config):
@@ -89,4 +90,28 @@ def make_project(cb, unique):
     def make(env_vars=None, name=None, client=None, **extra):
         body = project_input(name or unique("proj"), env_vars, **extra)
         return (client or cb).create_project(**body)["project"]
+    return make
+
+
+@pytest.fixture
+def sfn(emu):
+    """boto3 Step Functions client for `emu`: dummy creds, retries and client-side validation
+    off, host-prefix injection off (StartSyncExecution would go to sync-127.0.0.1)."""
+    return emu.sfn_client()
+
+
+@pytest.fixture
+def sfn_wire(emu):
+    """Signed raw JSON 1.0 client for `emu`'s Step Functions API."""
+    return emu.sfn_wire()
+
+
+@pytest.fixture
+def make_sm(sfn, unique):
+    """make_sm(definition=PASS_DEFINITION, type="STANDARD", name=None, client=None, **extra)
+    -> stateMachineArn."""
+    def make(definition=PASS_DEFINITION, type="STANDARD", name=None, client=None, **extra):
+        return (client or sfn).create_state_machine(
+            name=name or unique("sm"), definition=definition, roleArn=SFN_ROLE, type=type,
+            **extra)["stateMachineArn"]
     return make

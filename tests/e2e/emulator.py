@@ -35,6 +35,8 @@ DEFAULT_ACCOUNT = "123456789012"  # contract: a non-12-digit access key maps to 
 
 TARGET_PREFIX = "CodeBuild_20161006."
 JSON_11 = "application/x-amz-json-1.1"
+SFN_TARGET_PREFIX = "AWSStepFunctions."
+JSON_10 = "application/x-amz-json-1.0"
 
 LISTEN_RE = re.compile(r"^sfn-codebuild-local listening on http://127\.0\.0\.1:(\d+)$")
 
@@ -191,6 +193,14 @@ class Emulator:
     def wire(self, access_key: str = DEFAULT_ACCESS_KEY, region: str = DEFAULT_REGION):
         return WireClient(self, access_key=access_key, region=region)
 
+    def sfn_client(self, access_key: str = DEFAULT_ACCESS_KEY, region: str = DEFAULT_REGION):
+        return make_sfn_client(self.endpoint, access_key=access_key, region=region)
+
+    def sfn_wire(self, access_key: str = DEFAULT_ACCESS_KEY, region: str = DEFAULT_REGION):
+        """Signed raw JSON 1.0 calls to the Step Functions API (members the Debian botocore
+        1.29 model lacks, such as redriveStatus or ValidateStateMachineDefinition)."""
+        return WireClient(self, access_key=access_key, region=region, service="states")
+
     def http(self, method: str, path: str, body: bytes | str | None = None,
              headers: dict | None = None, timeout: float = 10.0):
         """Plain HTTP; returns (status, headers-dict-lowercase, raw body bytes)."""
@@ -261,6 +271,22 @@ def make_client(endpoint: str, access_key: str = DEFAULT_ACCESS_KEY,
                       parameter_validation=False, connect_timeout=5, read_timeout=30))
 
 
+def make_sfn_client(endpoint: str, access_key: str = DEFAULT_ACCESS_KEY,
+                    region: str = DEFAULT_REGION, secret_key: str = DEFAULT_SECRET_KEY):
+    """boto3 Step Functions client: like make_client, plus inject_host_prefix=False.
+
+    botocore prepends the model's `sync-` host prefix to StartSyncExecution even with an
+    endpoint override (reference 1.1), which would send it to http://sync-127.0.0.1:PORT.
+    """
+    session = boto3.session.Session(aws_access_key_id=access_key,
+                                    aws_secret_access_key=secret_key, region_name=region)
+    return session.client(
+        "stepfunctions", endpoint_url=endpoint,
+        config=Config(retries={"total_max_attempts": 1, "mode": "legacy"},
+                      parameter_validation=False, inject_host_prefix=False,
+                      connect_timeout=5, read_timeout=30))
+
+
 class WireError(Exception):
     def __init__(self, status: int, code: str, message: str, body: Any):
         super().__init__(f"HTTP {status} {code}: {message}")
@@ -272,13 +298,17 @@ class WireClient:
     (timestamps as numbers, integers, members the Debian botocore model lacks)."""
 
     def __init__(self, emu: Emulator, access_key: str = DEFAULT_ACCESS_KEY,
-                 region: str = DEFAULT_REGION, secret_key: str = DEFAULT_SECRET_KEY):
+                 region: str = DEFAULT_REGION, secret_key: str = DEFAULT_SECRET_KEY,
+                 service: str = "codebuild"):
         self.emu = emu
         self.region = region
         self.creds = Credentials(access_key, secret_key)
+        self.service = service  # SigV4 signing name: "codebuild" or "states"
+        self.prefix = SFN_TARGET_PREFIX if service == "states" else TARGET_PREFIX
+        self.content_type = JSON_10 if service == "states" else JSON_11
 
     def raw(self, op: str, body: bytes | str | dict | None,
-            content_type: str = JSON_11, target: str | None = None):
+            content_type: str | None = None, target: str | None = None):
         """Send one request; returns (status, headers, raw bytes)."""
         if isinstance(body, dict):
             body = json.dumps(body)
@@ -287,10 +317,10 @@ class WireClient:
         body = body if body is not None else b"{}"
         url = self.emu.endpoint + "/"
         req = AWSRequest(method="POST", url=url, data=body, headers={
-            "Content-Type": content_type,
-            "X-Amz-Target": target if target is not None else TARGET_PREFIX + op,
+            "Content-Type": content_type or self.content_type,
+            "X-Amz-Target": target if target is not None else self.prefix + op,
         })
-        SigV4Auth(self.creds, "codebuild", self.region).add_auth(req)
+        SigV4Auth(self.creds, self.service, self.region).add_auth(req)
         headers = dict(req.headers.items())
         headers["Host"] = urlsplit(url).netloc
         return self.emu.http("POST", "/", body, headers)
@@ -303,7 +333,7 @@ class WireClient:
             code = str(parsed.get("__type", status)).split(":")[0].split("#")[-1]
             raise WireError(status, code, parsed.get("message", parsed.get("Message", "")),
                             parsed)
-        assert headers.get("content-type", "").startswith(JSON_11), headers
+        assert headers.get("content-type", "").startswith(self.content_type), headers
         return parsed
 
     def error(self, op: str, body: dict) -> WireError:
@@ -369,3 +399,58 @@ def is_ms_number(v: Any) -> bool:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return False
     return abs(v * 1000 - round(v * 1000)) < 1e-3
+
+
+# -- Step Functions helpers -----------------------------------------------------------
+
+SFN_ROLE = "arn:aws:iam::123456789012:role/sfn-e2e-role"
+EMULATOR_TASK = "arn:aws:states:::emulator:task"  # NOTE(emulator): test-only Task resource
+
+
+def sm_arn(name: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
+    return f"arn:aws:states:{region}:{account}:stateMachine:{name}"
+
+
+def execution_arn(sm_name: str, name: str, region: str = DEFAULT_REGION,
+                  account: str = DEFAULT_ACCOUNT) -> str:
+    return f"arn:aws:states:{region}:{account}:execution:{sm_name}:{name}"
+
+
+def definition(states: dict, start: str | None = None, **top) -> str:
+    """A definition string: {"StartAt": first state (or `start`), "States": states, **top}."""
+    body = {"StartAt": start or next(iter(states)), "States": states, **top}
+    return json.dumps(body)
+
+
+PASS_DEFINITION = definition({"P": {"Type": "Pass", "Result": {"ok": True}, "End": True}})
+
+
+def full_history(client, execution_arn_: str, **kwargs) -> list[dict]:
+    """Every event of an execution through boto3, following nextToken."""
+    events, token = [], None
+    while True:
+        args = dict(executionArn=execution_arn_, **kwargs)
+        if token:
+            args["nextToken"] = token
+        page = client.get_execution_history(**args)
+        events.extend(page["events"])
+        token = page.get("nextToken")
+        if not token:
+            return events
+
+
+def event_types(events: list[dict]) -> list[str]:
+    return [e["type"] for e in events]
+
+
+def assert_contiguous(events: list[dict]) -> None:
+    """Reference F-101: ids 1..n, consecutive, each previousEventId points backwards."""
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1)), \
+        [(e["id"], e["type"]) for e in events]
+    for e in events:
+        assert 0 <= e.get("previousEventId", 0) < e["id"], e
+
+
+def epoch(ts) -> float:
+    """A boto3 datetime (or a wire number) as epoch seconds."""
+    return ts.timestamp() if hasattr(ts, "timestamp") else float(ts)

@@ -60,6 +60,7 @@ TEST_CASE("manual clock is monotonic") {
   CHECK(clock.now_ms() == 525);
 }
 
+#include "engine/core/log.hpp"
 #include "engine/core/serial_queue.hpp"
 
 // Why: executions rely on SerialQueue for ordering; a re-entrant post must run after, not inside.
@@ -72,4 +73,15 @@ TEST_CASE("serial queue runs re-entrant posts after the current task") {
     order.push_back(2);
   });
   CHECK(order == std::vector<int>{1, 2, 3});
+}
+
+// Why: a task that throws (e.g. a database error while persisting a step) must not stop the
+// queue: later tasks of the same execution still run.
+TEST_CASE("serial queue survives a throwing task") {
+  scl::core::set_log_level(scl::core::LogLevel::kError);
+  scl::core::SerialQueue q;
+  int ran = 0;
+  q.post([] { throw std::runtime_error("boom"); });
+  q.post([&] { ++ran; });
+  CHECK(ran == 1);
 }
