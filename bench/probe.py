@@ -49,8 +49,9 @@ def coldstart(argv):
 
 def bulk(port, n, target, body):
     c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
-    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target,
-               "Authorization": AUTH}
+    ct = "application/x-amz-json-1.0" if target.startswith("AWSStepFunctions.") else \
+        "application/x-amz-json-1.1"
+    headers = {"Content-Type": ct, "X-Amz-Target": target, "Authorization": AUTH}
     bad = 0
     for _ in range(int(n)):
         c.request("POST", "/", body=body, headers=headers)

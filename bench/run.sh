@@ -25,12 +25,16 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.05; done; echo "no answer from $1" >&2; return 1; }
 aws() { # port target body
-  curl -s -X POST "http://127.0.0.1:$1/" -H "Content-Type: application/x-amz-json-1.1" \
+  local ct=application/x-amz-json-1.1
+  case "$2" in AWSStepFunctions.*) ct=application/x-amz-json-1.0 ;; esac
+  curl -s -X POST "http://127.0.0.1:$1/" -H "Content-Type: $ct" \
     -H "X-Amz-Target: $2" -H "Authorization: AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/codebuild/aws4_request, SignedHeaders=host, Signature=0" \
     -d "$3"; }
 load() { # name port target body
   local out
-  out=$(WRK_TARGET="$3" WRK_BODY="$4" wrk -t1 -c"$CONN" -d"${DUR}s" --latency -s bench/aws_json.lua "http://127.0.0.1:$2/" | grep '^RESULT')
+  local ct=application/x-amz-json-1.1
+  case "$3" in AWSStepFunctions.*) ct=application/x-amz-json-1.0 ;; esac
+  out=$(WRK_CT="$ct" WRK_TARGET="$3" WRK_BODY="$4" wrk -t1 -c"$CONN" -d"${DUR}s" --latency -s bench/aws_json.lua "http://127.0.0.1:$2/" | grep '^RESULT')
   read -r _ rps p50 p99 total errs <<<"$out"
   printf '| %-34s | %10s | %8s | %8s | %8s |\n' "$1" "$rps" "$p50" "$p99" "$errs"
   echo "$rps" > "$WORK/rps.$(echo "$1" | tr -c 'a-zA-Z0-9' _)"
@@ -79,6 +83,21 @@ load "nginx static JSON (ceiling)" "$NPORT" "x" '{}'
 load "ours ListProjects" "$PORT" CodeBuild_20161006.ListProjects '{}'
 load "ours BatchGetBuilds" "$PORT" CodeBuild_20161006.BatchGetBuilds "{\"ids\":[\"$BID\"]}"
 load "ours StartBuild" "$PORT" CodeBuild_20161006.StartBuild '{"projectName":"bench"}'
+# Step Functions: a 10-state Pass machine (STANDARD, durable) and the same as EXPRESS (sync);
+# a startBuild.sync machine whose builds have zero-length phases.
+PASS10=$(python3 -c 'import json
+s={"S%d"%i:{"Type":"Pass","Result":{"i":i},"ResultPath":"$.r%d"%i,"Next":"S%d"%(i+1)} for i in range(9)}
+s["S9"]={"Type":"Pass","End":True}
+print(json.dumps(json.dumps({"StartAt":"S0","States":s})))')
+SYNCDEF=$(python3 -c 'import json
+print(json.dumps(json.dumps({"StartAt":"B","States":{"B":{"Type":"Task","Resource":"arn:aws:states:::codebuild:startBuild.sync","Parameters":{"ProjectName":"bench","EnvironmentVariablesOverride":[{"Name":"SIMULATE_PHASE_SECONDS","Value":"QUEUED=0,PROVISIONING=0,DOWNLOAD_SOURCE=0,BUILD=0,FINALIZING=0"}]},"End":True}}})))')
+ROLE='"roleArn":"arn:aws:iam::123456789012:role/bench"'
+STD=$(aws "$PORT" AWSStepFunctions.CreateStateMachine "{\"name\":\"pass10\",\"definition\":$PASS10,$ROLE}" | python3 -c 'import json,sys;print(json.load(sys.stdin)["stateMachineArn"])')
+EXP=$(aws "$PORT" AWSStepFunctions.CreateStateMachine "{\"name\":\"pass10x\",\"type\":\"EXPRESS\",\"definition\":$PASS10,$ROLE}" | python3 -c 'import json,sys;print(json.load(sys.stdin)["stateMachineArn"])')
+SYN=$(aws "$PORT" AWSStepFunctions.CreateStateMachine "{\"name\":\"buildsync\",\"definition\":$SYNCDEF,$ROLE}" | python3 -c 'import json,sys;print(json.load(sys.stdin)["stateMachineArn"])')
+load "ours StartExecution (10 Pass)" "$PORT" AWSStepFunctions.StartExecution "{\"stateMachineArn\":\"$STD\"}"
+load "ours StartSyncExecution (10 Pass)" "$PORT" AWSStepFunctions.StartSyncExecution "{\"stateMachineArn\":\"$EXP\"}"
+load "ours StartExecution startBuild.sync" "$PORT" AWSStepFunctions.StartExecution "{\"stateMachineArn\":\"$SYN\"}"
 if [ -n "$MPORT" ]; then
   load "moto ListProjects" "$MPORT" CodeBuild_20161006.ListProjects '{}'
   load "moto StartBuild" "$MPORT" CodeBuild_20161006.StartBuild '{"projectName":"bench"}'
@@ -105,6 +124,12 @@ aws "$P2" CodeBuild_20161006.CreateProject "$PROJECT" >/dev/null
 python3 bench/probe.py bulk "$P2" 10000 CodeBuild_20161006.StartBuild \
   '{"projectName":"bench","environmentVariablesOverride":[{"name":"SIMULATE_PHASE_SECONDS","value":"BUILD=3600"}]}' >/dev/null
 echo "RSS with 10,000 builds in flight: $(python3 bench/probe.py rss "$FL") MiB ($(curl -s "http://127.0.0.1:$P2/_emulator/clock" | python3 -c 'import json,sys;print(json.load(sys.stdin)["pendingTimers"])') timers pending)"
+# 10,000 executions waiting on startBuild.sync (1-hour BUILD phase) in the same process.
+WAITDEF=$(python3 -c 'import json
+print(json.dumps(json.dumps({"StartAt":"B","States":{"B":{"Type":"Task","Resource":"arn:aws:states:::codebuild:startBuild.sync","Parameters":{"ProjectName":"bench","EnvironmentVariablesOverride":[{"Name":"SIMULATE_PHASE_SECONDS","Value":"BUILD=3600"}]},"End":True}}})))')
+WAITSM=$(aws "$P2" AWSStepFunctions.CreateStateMachine "{\"name\":\"wait\",\"definition\":$WAITDEF,$ROLE}" | python3 -c 'import json,sys;print(json.load(sys.stdin)["stateMachineArn"])')
+python3 bench/probe.py bulk "$P2" 10000 AWSStepFunctions.StartExecution "{\"stateMachineArn\":\"$WAITSM\"}" >/dev/null
+echo "RSS with 10,000 builds in flight and 10,000 executions waiting on startBuild.sync: $(python3 bench/probe.py rss "$FL") MiB"
 } | tee "$WORK/table.md"
 mkdir -p bench/results
 cp "$WORK/table.md" bench/results/latest.md

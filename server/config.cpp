@@ -44,6 +44,7 @@ Local emulator of AWS CodeBuild (and the Step Functions CodeBuild integration).
   --region REGION          region for unsigned requests (default us-east-1)
   --max-body-bytes N       largest accepted request body (default 6291456)
   --log-level LEVEL        debug|info|warn|error (default info)
+  --sdk-metadata on|off    SdkHttpMetadata/SdkResponseMetadata in codebuild task outputs (default on)
   --version, --help
 )";
 }
@@ -95,7 +96,12 @@ Config parse_args(const std::vector<std::string>& args) {
           c.account_id.find_first_not_of("0123456789") != std::string::npos)
         throw std::invalid_argument("--account-id expects 12 digits");
     } else if (flag == "--region") c.region = next();
-    else if (flag == "--max-body-bytes")
+    else if (flag == "--sdk-metadata") {
+      auto v = next();
+      if (v != "on" && v != "off")
+        throw std::invalid_argument("--sdk-metadata expects on or off, got '" + v + "'");
+      c.sdk_metadata = v == "on";
+    } else if (flag == "--max-body-bytes")
       c.max_body_bytes = static_cast<std::size_t>(parse_int(flag, next(), 1024, 1 << 30));
     else if (flag == "--log-level") {
       c.log_level = next();

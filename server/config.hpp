@@ -22,6 +22,7 @@ struct Config {
   std::string account_id = "123456789012";
   std::string region = "us-east-1";
   std::size_t max_body_bytes = 6 * 1024 * 1024;
+  bool sdk_metadata = true;  // SdkHttpMetadata in codebuild task outputs
   bool show_help = false;
   bool show_version = false;
 };

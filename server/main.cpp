@@ -9,7 +9,10 @@
 #include <thread>
 
 #include "engine/asl/task_integration.hpp"
+#include "engine/codebuild/batch_service.hpp"
+#include "engine/codebuild/reports.hpp"
 #include "engine/codebuild/service.hpp"
+#include "engine/integrations/codebuild_integration.hpp"
 #include "engine/sfn/service.hpp"
 #include "engine/sfn/test_integration.hpp"
 #include "engine/core/log.hpp"
@@ -67,21 +70,53 @@ int run(const server::Config& cfg) {
   core::RandomIdSource ids;
   codebuild::CodeBuildService codebuild(db, *scheduler, ids, options);
   const std::size_t resumed = codebuild.recover();
+  codebuild::ReportService reports(db, *scheduler, ids, codebuild);  // observes builds
+  codebuild::BatchService batches(db, *scheduler, ids, codebuild,
+                                  codebuild::BatchOptions{options.defaults, options.rules});
+  reports.recover();
+  const std::size_t resumed_batches = batches.recover();
+  if (resumed_batches > 0) core::log_info(std::to_string(resumed_batches) + " build batch(es) resumed");
 
   // Step Functions: task integrations are registered here, one line each.
   asl::IntegrationRegistry integrations;
   auto emulator_task = std::make_shared<sfn::EmulatorTaskIntegration>(*scheduler);
   integrations.add("emulator", "task", asl::IntegrationPattern::kRequestResponse, emulator_task);
   integrations.add("emulator", "task", asl::IntegrationPattern::kWaitForTaskToken, emulator_task);
+  // CodeBuild through the same operation table HTTP clients use.
+  const server::ServiceApi codebuild_ops = server::codebuild_api(codebuild, &batches, &reports);
+  integrations::CodeBuildBackend backend;
+  backend.call = [&codebuild_ops](const std::string& op, const core::Scope& scope,
+                                  const std::string& initiator, const nlohmann::json& input) {
+    server::RequestContext ctx{server::Identity{scope, initiator}, "", op};
+    return codebuild_ops.operations.at(op)(ctx, input);
+  };
+  backend.has_operation = [&codebuild_ops](const std::string& op) {
+    return codebuild_ops.operations.count(op) != 0;
+  };
+  backend.on_build_complete = [&codebuild](const core::Scope& scope, const std::string& id,
+                                           std::function<void(const nlohmann::json&)> cb) {
+    return codebuild.on_build_complete(scope, id, std::move(cb));
+  };
+  backend.on_batch_complete = [&batches](const core::Scope& scope, const std::string& id,
+                                         std::function<void(const nlohmann::json&)> cb) {
+    return batches.on_batch_complete(scope, id, std::move(cb));
+  };
+  integrations::CodeBuildIntegrationOptions cb_options;
+  cb_options.sdk_metadata = cfg.sdk_metadata;
+  auto codebuild_integration = std::make_shared<integrations::CodeBuildIntegration>(
+      std::move(backend), *scheduler, ids, cb_options);
+  integrations::CodeBuildIntegration::register_all(integrations, codebuild_integration);
   sfn::StepFunctionsService stepfunctions(db, *scheduler, ids, integrations);
   const std::size_t resumed_executions = stepfunctions.recover();
 
   server::Router router(server::IdentityDefaults{cfg.account_id, cfg.region});
-  router.add_service(server::codebuild_api(codebuild));
+  router.add_service(codebuild_ops);
   router.add_service(server::sfn_api(stepfunctions));
   server::AdminContext admin{&scheduler->clock(), scheduler.get(), manual, cfg.time_scale,
                              [&] {
                                stepfunctions.reset();
+                               batches.reset();
+                               reports.reset();
                                codebuild.reset();
                              },
                              nullptr};

@@ -761,13 +761,17 @@ std::optional<InputProblem> check(const Impl& impl, std::uint32_t id, const json
 // ---------------------------------------------------------------------------------------------
 // Name conversion
 
-json to_pascal_impl(const Impl& impl, std::uint32_t id, const json& v) {
+json to_pascal_impl(const Impl& impl, std::uint32_t id, const json& v,
+                    TimestampFormat ts = TimestampFormat::kAsIs) {
   const Shape& s = impl.shapes[id];
+  if (s.type == Type::kTimestamp && v.is_number() && ts == TimestampFormat::kEpochMillis) {
+    return static_cast<std::int64_t>(std::llround(v.get<double>() * 1000.0));
+  }
   if (s.type == Type::kStructure && v.is_object()) {
     json out = json::object();
     for (const auto& [key, value] : v.get_ref<const json::object_t&>()) {
       if (const Member* m = member_by(s, s.by_name, &Member::name, key)) {
-        out[m->pascal] = to_pascal_impl(impl, m->shape, value);
+        out[m->pascal] = to_pascal_impl(impl, m->shape, value, ts);
       } else {
         out[capitalise(key)] = value;
       }
@@ -776,7 +780,7 @@ json to_pascal_impl(const Impl& impl, std::uint32_t id, const json& v) {
   }
   if (s.type == Type::kList && v.is_array() && s.member != kNoShape) {
     json out = json::array();
-    for (const json& e : v) out.push_back(to_pascal_impl(impl, s.member, e));
+    for (const json& e : v) out.push_back(to_pascal_impl(impl, s.member, e, ts));
     return out;
   }
   return v;
@@ -946,7 +950,8 @@ FromPascalResult ServiceModel::input_from_pascal(std::string_view operation,
 }
 
 nlohmann::json ServiceModel::output_to_pascal(std::string_view operation,
-                                              const nlohmann::json& camel) const {
+                                              const nlohmann::json& camel,
+                                              TimestampFormat timestamps) const {
   const std::uint32_t output = impl_->op_output[impl_->require_op(operation)];
   if (output == kNoShape) {
     if (!camel.is_object()) return camel;
@@ -954,7 +959,7 @@ nlohmann::json ServiceModel::output_to_pascal(std::string_view operation,
     for (const auto& [key, value] : camel.items()) out[capitalise(key)] = value;
     return out;
   }
-  return to_pascal_impl(*impl_, output, camel);
+  return to_pascal_impl(*impl_, output, camel, timestamps);
 }
 
 }  // namespace scl::model

@@ -35,6 +35,11 @@ struct FromPascalResult {
   [[nodiscard]] bool ok() const noexcept { return unknown.empty(); }
 };
 
+// How output_to_pascal() renders timestamp members: as given (the API's epoch-second numbers) or
+// as integer epoch milliseconds (what Step Functions' Java-based integrations put in task output;
+// aws-behaviour.md 3.3, an [INF] choice).
+enum class TimestampFormat { kAsIs, kEpochMillis };
+
 // Operation metadata from the service model.
 struct OperationInfo {
   std::string name;                 // "StartBuild"
@@ -167,8 +172,9 @@ class ServiceModel {
   // Throws std::invalid_argument for an unknown operation.
   [[nodiscard]] FromPascalResult input_from_pascal(std::string_view operation,
                                                    const nlohmann::json& pascal) const;
-  [[nodiscard]] nlohmann::json output_to_pascal(std::string_view operation,
-                                                const nlohmann::json& camel) const;
+  [[nodiscard]] nlohmann::json output_to_pascal(
+      std::string_view operation, const nlohmann::json& camel,
+      TimestampFormat timestamps = TimestampFormat::kAsIs) const;
 
   struct Impl;  // defined in service_model.cpp
 
