@@ -708,17 +708,7 @@ json BatchService::start_build_batch(const Caller& caller, const json& input) {
     b["arn"] = batch_arn(caller.scope, id);
     b["startTime"] = timestamp(t);
     b["projectName"] = pname;
-    json source = project.value("source", json::object());
-    if (ov("sourceTypeOverride").is_string()) source["type"] = ov("sourceTypeOverride");
-    if (ov("sourceLocationOverride").is_string()) source["location"] = ov("sourceLocationOverride");
-    if (ov("buildspecOverride").is_string()) source["buildspec"] = ov("buildspecOverride");
-    if (ov("insecureSslOverride").is_boolean()) source["insecureSsl"] = ov("insecureSslOverride");
-    if (ov("reportBuildBatchStatusOverride").is_boolean())
-      source["reportBuildStatus"] = ov("reportBuildBatchStatusOverride");
-    if (ov("gitCloneDepthOverride").is_number()) source["gitCloneDepth"] = ov("gitCloneDepthOverride");
-    if (ov("gitSubmodulesConfigOverride").is_object())
-      source["gitSubmodulesConfig"] = ov("gitSubmodulesConfigOverride");
-    if (ov("sourceAuthOverride").is_object()) source["auth"] = ov("sourceAuthOverride");
+    const json source = source_with_overrides(project, input, SourceOverrides::kBatch);
     b["source"] = source;
     b["secondarySources"] = ov("secondarySourcesOverride").is_array()
                                 ? ov("secondarySourcesOverride")

@@ -202,6 +202,25 @@ json phase_json(const PhaseRecord& p) {
 
 }  // namespace
 
+json source_with_overrides(const json& project, const json& input, SourceOverrides kind) {
+  json source = project.value("source", json::object());
+  auto ov = [&](const char* name) -> const json& { return member(input, name); };
+  if (ov("sourceTypeOverride").is_string()) source["type"] = ov("sourceTypeOverride");
+  if (ov("sourceLocationOverride").is_string()) source["location"] = ov("sourceLocationOverride");
+  if (ov("buildspecOverride").is_string()) source["buildspec"] = ov("buildspecOverride");
+  if (ov("insecureSslOverride").is_boolean()) source["insecureSsl"] = ov("insecureSslOverride");
+  const char* report = kind == SourceOverrides::kBuild ? "reportBuildStatusOverride"
+                                                       : "reportBuildBatchStatusOverride";
+  if (ov(report).is_boolean()) source["reportBuildStatus"] = ov(report);
+  if (ov("gitCloneDepthOverride").is_number()) source["gitCloneDepth"] = ov("gitCloneDepthOverride");
+  if (ov("gitSubmodulesConfigOverride").is_object())
+    source["gitSubmodulesConfig"] = ov("gitSubmodulesConfigOverride");
+  if (ov("sourceAuthOverride").is_object()) source["auth"] = ov("sourceAuthOverride");
+  if (kind == SourceOverrides::kBuild && ov("buildStatusConfigOverride").is_object())
+    source["buildStatusConfig"] = ov("buildStatusConfigOverride");
+  return source;
+}
+
 CodeBuildService::CodeBuildService(store::Database& db, core::Scheduler& scheduler,
                                    core::IdSource& ids, ServiceOptions options)
     : db_(db), scheduler_(scheduler), ids_(ids), options_(std::move(options)) {}
@@ -463,20 +482,8 @@ json CodeBuildService::start_build_locked(store::Tx& tx, const Caller& caller, c
   b["initiator"] = caller.initiator;
   if (child != nullptr) b["buildBatchArn"] = child->batch_arn;
 
-  json source = project.value("source", json::object());
   auto ov = [&](const char* name) -> const json& { return member(input, name); };
-  if (ov("sourceTypeOverride").is_string()) source["type"] = ov("sourceTypeOverride");
-  if (ov("sourceLocationOverride").is_string()) source["location"] = ov("sourceLocationOverride");
-  if (ov("buildspecOverride").is_string()) source["buildspec"] = ov("buildspecOverride");
-  if (ov("insecureSslOverride").is_boolean()) source["insecureSsl"] = ov("insecureSslOverride");
-  if (ov("reportBuildStatusOverride").is_boolean())
-    source["reportBuildStatus"] = ov("reportBuildStatusOverride");
-  if (ov("gitCloneDepthOverride").is_number()) source["gitCloneDepth"] = ov("gitCloneDepthOverride");
-  if (ov("gitSubmodulesConfigOverride").is_object())
-    source["gitSubmodulesConfig"] = ov("gitSubmodulesConfigOverride");
-  if (ov("sourceAuthOverride").is_object()) source["auth"] = ov("sourceAuthOverride");
-  if (ov("buildStatusConfigOverride").is_object())
-    source["buildStatusConfig"] = ov("buildStatusConfigOverride");
+  const json source = source_with_overrides(project, input, SourceOverrides::kBuild);
   b["source"] = source;
   b["secondarySources"] = ov("secondarySourcesOverride").is_array()
                               ? ov("secondarySourcesOverride")

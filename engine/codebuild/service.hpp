@@ -61,6 +61,12 @@ struct BatchChild {
   std::string batch_arn;  // shown as the build's buildBatchArn
 };
 
+/// Which request a source override set comes from: StartBuild or StartBuildBatch (the latter
+/// names its report flag reportBuildBatchStatusOverride and has no buildStatusConfigOverride).
+enum class SourceOverrides { kBuild, kBatch };
+/// The project's source with the request's *Override members applied (reference 2.5).
+json source_with_overrides(const json& project, const json& input, SourceOverrides kind);
+
 class CodeBuildService {
  public:
   /// Called once when a build completes, with the final Build document (wire JSON).

@@ -196,34 +196,49 @@ void CodeBuildIntegration::cancel(std::uint64_t task_id) {
   }
 }
 
+void CodeBuildIntegration::finish(std::uint64_t task_id) {
+  std::lock_guard lock(mu_);
+  running_.erase(task_id);
+}
+
+std::optional<nlohmann::json> CodeBuildIntegration::request_body(
+    const asl::TaskRequest& request, const std::string& op, const std::string& rid,
+    asl::Failure (*failure)(const std::string&, const std::string&, const std::string&),
+    const Reply& reply) {
+  // PascalCase Parameters -> the API request, checked against the model like an HTTP request.
+  auto converted = model().input_from_pascal(op, from_asl(request.parameters));
+  if (!converted.ok()) {
+    finish(request.task_id);
+    reply(asl::task_event::Failed{asl::Failure{
+        "States.Runtime", "The field \"" + converted.unknown.front().field +
+                              "\" is not supported by Step Functions"}});
+    return std::nullopt;
+  }
+  if (auto problem = model().check_input(op, converted.value)) {
+    const bool ser = problem->kind == model::InputProblem::Kind::kSerialization;
+    finish(request.task_id);
+    reply(asl::task_event::Failed{
+        failure(ser ? "SerializationException" : "InvalidInputException", problem->message, rid)});
+    return std::nullopt;
+  }
+  return std::move(converted.value);
+}
+
 void CodeBuildIntegration::run_sdk(const asl::TaskRequest& request, const Reply& reply) {
   const std::string op = operation_of(request.resource.action);
   const std::string rid = ids_.uuid();
   const core::Scope scope = scope_of(request.execution_arn, "us-east-1");
-  auto converted = model().input_from_pascal(op, from_asl(request.parameters));
-  if (!converted.ok()) {
-    reply(asl::task_event::Failed{asl::Failure{
-        "States.Runtime", "The field \"" + converted.unknown.front().field +
-                              "\" is not supported by Step Functions"}});
-    return;
-  }
-  if (auto problem = model().check_input(op, converted.value)) {
-    const bool ser = problem->kind == model::InputProblem::Kind::kSerialization;
-    reply(asl::task_event::Failed{
-        sdk_failure(ser ? "SerializationException" : "InvalidInputException", problem->message, rid)});
-    return;
-  }
+  auto input = request_body(request, op, rid, sdk_failure, reply);
+  if (!input) return;
   json out;
   try {
-    out = backend_.call(op, scope, initiator_of(request), converted.value);
+    out = backend_.call(op, scope, initiator_of(request), *input);
   } catch (const core::AwsError& e) {
+    finish(request.task_id);
     reply(asl::task_event::Failed{sdk_failure(e.type(), e.what(), rid)});
     return;
   }
-  {
-    std::lock_guard lock(mu_);
-    running_.erase(request.task_id);
-  }
+  finish(request.task_id);
   // `.waitForTaskToken`: the call is made; the result comes from SendTaskSuccess/Failure.
   if (request.resource.pattern == asl::IntegrationPattern::kWaitForTaskToken) return;
   reply(asl::task_event::Succeeded{
@@ -234,42 +249,25 @@ void CodeBuildIntegration::run_optimized(const asl::TaskRequest& request, const 
   const std::string op = operation_of(request.resource.action);
   const std::string rid = ids_.uuid();
   const core::Scope scope = scope_of(request.execution_arn, "us-east-1");
-  auto converted = model().input_from_pascal(op, from_asl(request.parameters));
-  if (!converted.ok()) {
-    reply(asl::task_event::Failed{asl::Failure{
-        "States.Runtime", "The field \"" + converted.unknown.front().field +
-                              "\" is not supported by Step Functions"}});
-    return;
-  }
-  if (auto problem = model().check_input(op, converted.value)) {
-    const bool ser = problem->kind == model::InputProblem::Kind::kSerialization;
-    reply(asl::task_event::Failed{optimized_failure(
-        ser ? "SerializationException" : "InvalidInputException", problem->message, rid)});
-    return;
-  }
+  auto input = request_body(request, op, rid, optimized_failure, reply);
+  if (!input) return;
   const std::string initiator = initiator_of(request);
   if (op == "BatchDeleteBuilds" || op == "DeleteBuildBatch") {
-    attempt_delete(request, reply, op, converted.value, scope, initiator,
+    attempt_delete(request, reply, op, *input, scope, initiator,
                    scheduler_.clock().now_ms() + options_.delete_retry_limit_ms);
     return;
   }
   json out;
   try {
-    out = backend_.call(op, scope, initiator, converted.value);
+    out = backend_.call(op, scope, initiator, *input);
   } catch (const core::AwsError& e) {
-    {
-      std::lock_guard lock(mu_);
-      running_.erase(request.task_id);
-    }
+    finish(request.task_id);
     reply(asl::task_event::Failed{optimized_failure(e.type(), e.what(), rid)});
     return;
   }
   const json pascal = model().output_to_pascal(op, out, model::TimestampFormat::kEpochMillis);
   if (request.resource.pattern != asl::IntegrationPattern::kSync) {
-    {
-      std::lock_guard lock(mu_);
-      running_.erase(request.task_id);
-    }
+    finish(request.task_id);
     reply(asl::task_event::Succeeded{to_asl(with_metadata(pascal, out.dump(), rid))});
     return;
   }
@@ -326,10 +324,7 @@ void CodeBuildIntegration::attempt_delete(const asl::TaskRequest& request, Reply
   try {
     out = backend_.call(op, scope, initiator, input);
   } catch (const core::AwsError& e) {
-    {
-      std::lock_guard lock(mu_);
-      running_.erase(request.task_id);
-    }
+    finish(request.task_id);
     reply(asl::task_event::Failed{optimized_failure(e.type(), e.what(), rid)});
     return;
   }
@@ -366,10 +361,7 @@ void CodeBuildIntegration::attempt_delete(const asl::TaskRequest& request, Reply
         });
     return;
   }
-  {
-    std::lock_guard lock(mu_);
-    running_.erase(request.task_id);
-  }
+  finish(request.task_id);
   const json pascal = model().output_to_pascal(op, out, model::TimestampFormat::kEpochMillis);
   reply(asl::task_event::Succeeded{to_asl(with_metadata(pascal, out.dump(), rid))});
 }

@@ -73,6 +73,12 @@ class CodeBuildIntegration final : public sfn::ResumableIntegration {
     core::TimerId retry_timer = 0;
     bool cancelled = false;
   };
+  /// The converted, model-checked request; on a problem replies Failed and returns nullopt.
+  std::optional<nlohmann::json> request_body(
+      const asl::TaskRequest& request, const std::string& op, const std::string& rid,
+      asl::Failure (*failure)(const std::string&, const std::string&, const std::string&),
+      const Reply& reply);
+  void finish(std::uint64_t task_id);
   void run_sdk(const asl::TaskRequest& request, const Reply& reply);
   void run_optimized(const asl::TaskRequest& request, const Reply& reply);
   void attempt_delete(const asl::TaskRequest& request, Reply reply, const std::string& op,
