@@ -203,6 +203,33 @@ store::StateMachineRow StepFunctionsService::get_sm(const core::Scope& scope,
   return *row;
 }
 
+bool StepFunctionsService::in_scope(const core::Scope& scope, const std::string& execution_arn) {
+  return parse_states_arn(execution_arn, "execution").scope == scope;
+}
+
+std::optional<store::ExecutionRow> StepFunctionsService::find_execution(const core::Scope& scope,
+                                                                        const std::string& arn) {
+  if (!in_scope(scope, arn)) return std::nullopt;
+  return db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
+}
+
+store::ExecutionRow StepFunctionsService::get_execution(const core::Scope& scope,
+                                                        const std::string& arn) {
+  auto row = find_execution(scope, arn);
+  if (!row) throw errors::execution_does_not_exist(arn);
+  return std::move(*row);
+}
+
+store::StateMachineRow StepFunctionsService::get_tagged(const core::Scope& scope,
+                                                        const std::string& arn) {
+  // Tag operations answer ResourceNotFound for anything that is not a known state machine.
+  try {
+    return get_sm(scope, arn);
+  } catch (const core::AwsError&) {
+    throw errors::resource_not_found(arn);
+  }
+}
+
 // ------------------------------------------------------------------ state machines
 
 json StepFunctionsService::create_state_machine(const core::Scope& scope, const json& in) {
@@ -658,31 +685,27 @@ void StepFunctionsService::start_sync_execution(const core::Scope& scope, const 
 
 json StepFunctionsService::describe_execution(const core::Scope& scope, const json& in) {
   const std::string arn = in.at("executionArn").get<std::string>();
-  const auto parsed = parse_states_arn(arn, "execution");
-  std::optional<store::ExecutionRow> row;
-  if (parsed.scope == scope)
-    row = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
-  if (!row) throw errors::execution_does_not_exist(arn);
-  json out = {{"executionArn", row->arn},
-              {"stateMachineArn", row->state_machine_arn},
-              {"name", row->name},
-              {"status", row->status},
-              {"startDate", ts(row->start_ms)},
-              {"input", row->input},
+  const auto row = get_execution(scope, arn);
+  json out = {{"executionArn", row.arn},
+              {"stateMachineArn", row.state_machine_arn},
+              {"name", row.name},
+              {"status", row.status},
+              {"startDate", ts(row.start_ms)},
+              {"input", row.input},
               {"inputDetails", {{"included", true}}},
               {"redriveCount", 0}};
-  if (row->stop_ms) out["stopDate"] = ts(*row->stop_ms);
-  if (row->output) {
-    out["output"] = *row->output;
+  if (row.stop_ms) out["stopDate"] = ts(*row.stop_ms);
+  if (row.output) {
+    out["output"] = *row.output;
     out["outputDetails"] = {{"included", true}};
   }
-  if (row->error) out["error"] = *row->error;
-  if (row->cause) out["cause"] = *row->cause;
-  if (row->trace_header) out["traceHeader"] = *row->trace_header;
-  if (row->status == "SUCCEEDED" || row->status == "RUNNING") {
+  if (row.error) out["error"] = *row.error;
+  if (row.cause) out["cause"] = *row.cause;
+  if (row.trace_header) out["traceHeader"] = *row.trace_header;
+  if (row.status == "SUCCEEDED" || row.status == "RUNNING") {
     out["redriveStatus"] = "NOT_REDRIVABLE";
-    out["redriveStatusReason"] = "Execution is " + row->status + " and cannot be redriven" +
-                                 (row->status == "RUNNING" ? "." : "");
+    out["redriveStatusReason"] = "Execution is " + row.status + " and cannot be redriven" +
+                                 (row.status == "RUNNING" ? "." : "");
   } else {
     // NOTE(emulator): RedriveExecution is not implemented, although AWS reports REDRIVABLE.
     out["redriveStatus"] = "REDRIVABLE";
@@ -693,18 +716,14 @@ json StepFunctionsService::describe_execution(const core::Scope& scope, const js
 json StepFunctionsService::describe_state_machine_for_execution(const core::Scope& scope,
                                                                 const json& in) {
   const std::string arn = in.at("executionArn").get<std::string>();
-  const auto parsed = parse_states_arn(arn, "execution");
-  std::optional<store::ExecutionRow> row;
-  if (parsed.scope == scope)
-    row = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
-  if (!row) throw errors::execution_does_not_exist(arn);
-  json out = {{"stateMachineArn", row->state_machine_arn},
-              {"name", row->state_machine_arn.substr(row->state_machine_arn.rfind(':') + 1)},
-              {"definition", row->definition},
-              {"roleArn", row->role_arn},
-              {"updateDate", ts(row->sm_updated_ms)}};
+  const auto row = get_execution(scope, arn);
+  json out = {{"stateMachineArn", row.state_machine_arn},
+              {"name", row.state_machine_arn.substr(row.state_machine_arn.rfind(':') + 1)},
+              {"definition", row.definition},
+              {"roleArn", row.role_arn},
+              {"updateDate", ts(row.sm_updated_ms)}};
   auto sm = db_.read([&](store::Tx& tx) {
-    return store::sfn_repo::get_state_machine(tx, row->state_machine_arn);
+    return store::sfn_repo::get_state_machine(tx, row.state_machine_arn);
   });
   out["loggingConfiguration"] = sm ? json::parse(sm->logging) : default_logging();
   out["tracingConfiguration"] = sm ? json::parse(sm->tracing) : json{{"enabled", false}};
@@ -713,11 +732,8 @@ json StepFunctionsService::describe_state_machine_for_execution(const core::Scop
 
 json StepFunctionsService::stop_execution(const core::Scope& scope, const json& in) {
   const std::string arn = in.at("executionArn").get<std::string>();
-  const auto parsed = parse_states_arn(arn, "execution");
-  std::optional<store::ExecutionRow> row;
-  if (parsed.scope == scope)
-    row = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
-  auto ex = parsed.scope == scope ? find_running(arn) : nullptr;
+  const auto row = find_execution(scope, arn);
+  auto ex = row || in_scope(scope, arn) ? find_running(arn) : nullptr;
   if (!row && !ex) throw errors::execution_does_not_exist(arn);
   if (!ex) return {{"stopDate", ts(row->stop_ms.value_or(now()))}};
   std::optional<std::string> error;
@@ -770,17 +786,13 @@ json StepFunctionsService::list_executions(const core::Scope& scope, const json&
 
 json StepFunctionsService::get_execution_history(const core::Scope& scope, const json& in) {
   const std::string arn = in.at("executionArn").get<std::string>();
-  const auto parsed = parse_states_arn(arn, "execution");
-  std::optional<store::ExecutionRow> row;
-  if (parsed.scope == scope)
-    row = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
-  if (!row) throw errors::execution_does_not_exist(arn);
+  const auto row = get_execution(scope, arn);
   const int limit = page_size(in, 100, 1000);
   const bool reverse = in.value("reverseOrder", false);
   const bool include = in.value("includeExecutionData", true);
   const auto bound = token_of(in);
   auto rows = db_.read([&](store::Tx& tx) {
-    return store::sfn_repo::events(tx, row->seq, reverse, bound, limit + 1);
+    return store::sfn_repo::events(tx, row.seq, reverse, bound, limit + 1);
   });
   json events = json::array();
   for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i)
@@ -795,13 +807,7 @@ json StepFunctionsService::get_execution_history(const core::Scope& scope, const
 
 json StepFunctionsService::tag_resource(const core::Scope& scope, const json& in) {
   const std::string arn = in.at("resourceArn").get<std::string>();
-  auto sm = [&] {
-    try {
-      return get_sm(scope, arn);
-    } catch (const core::AwsError&) {
-      throw errors::resource_not_found(arn);
-    }
-  }();
+  auto sm = get_tagged(scope, arn);
   json tags = json::parse(sm.tags);
   for (const auto& t : in.at("tags")) {
     auto it = std::find_if(tags.begin(), tags.end(), [&](const json& e) { return e["key"] == t["key"]; });
@@ -815,13 +821,7 @@ json StepFunctionsService::tag_resource(const core::Scope& scope, const json& in
 
 json StepFunctionsService::untag_resource(const core::Scope& scope, const json& in) {
   const std::string arn = in.at("resourceArn").get<std::string>();
-  auto sm = [&] {
-    try {
-      return get_sm(scope, arn);
-    } catch (const core::AwsError&) {
-      throw errors::resource_not_found(arn);
-    }
-  }();
+  auto sm = get_tagged(scope, arn);
   json tags = json::parse(sm.tags);
   json kept = json::array();
   for (const auto& t : tags) {
@@ -835,11 +835,7 @@ json StepFunctionsService::untag_resource(const core::Scope& scope, const json& 
 
 json StepFunctionsService::list_tags_for_resource(const core::Scope& scope, const json& in) {
   const std::string arn = in.at("resourceArn").get<std::string>();
-  try {
-    return {{"tags", json::parse(get_sm(scope, arn).tags)}};
-  } catch (const core::AwsError&) {
-    throw errors::resource_not_found(arn);
-  }
+  return {{"tags", json::parse(get_tagged(scope, arn).tags)}};
 }
 
 // ------------------------------------------------------------------ callbacks

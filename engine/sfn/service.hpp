@@ -88,6 +88,14 @@ class StepFunctionsService {
   std::shared_ptr<const asl::StateMachine> compile_cached(const std::string& definition,
                                                           bool express);
   store::StateMachineRow get_sm(const core::Scope& scope, const std::string& arn);
+  /// Throws InvalidArn for a malformed execution ARN; true when it is in `scope`.
+  static bool in_scope(const core::Scope& scope, const std::string& execution_arn);
+  /// The stored execution, or nullopt (other scope or unknown). Throws InvalidArn.
+  std::optional<store::ExecutionRow> find_execution(const core::Scope& scope, const std::string& arn);
+  /// As find_execution, but throws ExecutionDoesNotExist.
+  store::ExecutionRow get_execution(const core::Scope& scope, const std::string& arn);
+  /// The state machine for Tag/Untag/ListTagsForResource (ResourceNotFound otherwise).
+  store::StateMachineRow get_tagged(const core::Scope& scope, const std::string& arn);
   ExecPtr launch(const core::Scope& scope, const store::StateMachineRow& sm,
                  const std::string& name, const std::string& input_text, const asl::Json& input,
                  const std::optional<std::string>& trace_header, Done done, json& response);
