@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -45,12 +46,24 @@ json status_counts() {
   return {{"ERROR", 0}, {"FAILED", 0}, {"SKIPPED", 0}, {"SUCCEEDED", 0}, {"UNKNOWN", 0}};
 }
 
+// Report files are read on the thread that completes the build: only regular files, at most
+// kMaxReportFileBytes (a FIFO or /dev/zero must not stall or exhaust the emulator).
+constexpr std::uintmax_t kMaxReportFileBytes = 64u << 20;
+
 std::string read_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw ReportFileError("cannot read report file " + path + ": not a regular file");
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw ReportFileError("cannot read report file " + path);
+  if (size > kMaxReportFileBytes)
+    throw ReportFileError("report file " + path + " is larger than 64 MiB");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ReportFileError("cannot read report file " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string out(static_cast<std::size_t>(size), '\0');
+  in.read(out.data(), static_cast<std::streamsize>(size));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return out;
 }
 
 // SIMULATE_REPORT_FILE_<KEY>: the report key with every character outside [A-Za-z0-9_] as '_'.

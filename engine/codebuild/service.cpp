@@ -1,6 +1,7 @@
 #include "engine/codebuild/service.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/codebuild/buildspec.hpp"
@@ -124,13 +125,15 @@ json build_artifacts(const json& a, const std::string& build_id) {
 json merge_env_vars(const json& base, const json& overrides) {
   json out = base.is_array() ? base : json::array();
   if (!overrides.is_array()) return out;
+  // Position of each name in `out` (the first, as a linear search would find it): tens of
+  // thousands of overrides must not cost a quadratic search.
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < out.size(); ++i) index.emplace(str_member(out[i], "name"), i);
   for (const auto& ov : overrides) {
-    const std::string name = str_member(ov, "name");
-    auto it = std::find_if(out.begin(), out.end(),
-                           [&](const json& v) { return str_member(v, "name") == name; });
     json v = ov;
     if (!v.contains("type")) v["type"] = "PLAINTEXT";
-    if (it != out.end()) *it = v; else out.push_back(v);
+    auto [it, fresh] = index.emplace(str_member(ov, "name"), out.size());
+    if (fresh) out.push_back(std::move(v)); else out[it->second] = std::move(v);
   }
   for (auto& v : out)
     if (!v.contains("type")) v["type"] = "PLAINTEXT";

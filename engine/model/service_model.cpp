@@ -69,6 +69,7 @@ enum Failure : unsigned {
   kFailMinValue = 1U << 3,
   kFailPattern = 1U << 4,
   kFailEnum = 1U << 5,
+  kFailNull = 1U << 6,  // a null list element or map value
 };
 constexpr unsigned kSerializationFailure = 1U << 31;
 
@@ -673,10 +674,16 @@ class Checker {
     report_length(s, v, v.size());
     if (s.member == kNoShape) return true;
     const Shape& e = model_.shapes[s.member];
+    // A null element breaks the element's "Member must not be null" (coral lists it with the
+    // other constraints); skipping it let [null] through to the services, which then failed
+    // with an InternalFailure (500) reading it.
     if (is_scalar(e.type)) {
       unsigned any = 0;
       for (const json& el : v) {
-        if (el.is_null()) continue;
+        if (el.is_null()) {
+          any |= kFailNull;
+          continue;
+        }
         const unsigned f = scalar(e, el);
         if (f == kSerializationFailure) return false;
         any |= f;
@@ -690,10 +697,14 @@ class Checker {
     std::size_t index = 0;
     for (const json& el : v) {
       ++index;
-      if (el.is_null()) continue;
       path_ += '.';
       path_ += std::to_string(index);
       path_ += ".member";
+      if (el.is_null()) {
+        violation(nullptr, nullptr, path_, "Member must not be null");
+        path_.resize(mark);
+        continue;
+      }
       const bool ok = value(s.member, el);
       path_.resize(mark);
       if (!ok) return false;
@@ -717,7 +728,10 @@ class Checker {
     if (is_scalar(vs.type)) {
       unsigned any = 0;
       for (const auto& [_, el] : obj) {
-        if (el.is_null()) continue;
+        if (el.is_null()) {
+          any |= kFailNull;
+          continue;
+        }
         const unsigned f = scalar(vs, el);
         if (f == kSerializationFailure) return false;
         any |= f;
@@ -729,9 +743,13 @@ class Checker {
     }
     const std::size_t mark = path_.size();
     for (const auto& [key, el] : obj) {
-      if (el.is_null()) continue;
       push(key);
       path_ += ".member";
+      if (el.is_null()) {
+        violation(nullptr, nullptr, path_, "Member must not be null");
+        path_.resize(mark);
+        continue;
+      }
       const bool ok = value(s.value, el);
       path_.resize(mark);
       if (!ok) return false;

@@ -3,8 +3,37 @@
 #include "engine/model/service_model.hpp"
 #include "engine/sfn/errors.hpp"
 #include "engine/sfn/service.hpp"
+#include "server/protocol/router.hpp"
 
 namespace scl::server {
+namespace {
+// JSON payloads inside the request (StartExecution `input`, SendTaskSuccess `output`) become the
+// engine's values, which nlohmann copies, compares and prints recursively: an input of 262,144
+// characters can nest 131,072 levels, enough to overflow a server thread's stack (a crash seen at
+// ~80,000). Such payloads are refused here, at the limit the engine applies to everything else it
+// parses (engine/asl/nesting.hpp, kMaxNesting). NOTE(emulator): AWS's Jackson parser refuses
+// documents nested deeper than 1000 levels too; its exact message is not evidenced.
+constexpr int kMaxPayloadNesting = 1000;
+
+bool nests_too_deep(const nlohmann::json& in, const char* member) {
+  auto it = in.find(member);
+  return it != in.end() && it->is_string() &&
+         json_nesting_depth(it->get_ref<const std::string&>(), kMaxPayloadNesting + 1) >
+             kMaxPayloadNesting;
+}
+
+const std::string kTooDeep = "Document nesting depth exceeds the maximum allowed (" +
+                             std::to_string(kMaxPayloadNesting) + ")";
+
+void check_input(const nlohmann::json& in) {
+  if (nests_too_deep(in, "input")) throw sfn::errors::invalid_execution_input(kTooDeep);
+}
+
+void check_output(const nlohmann::json& in) {
+  if (nests_too_deep(in, "output"))
+    throw sfn::errors::make("InvalidOutput", "Invalid Output: '" + kTooDeep + "'");
+}
+}  // namespace
 
 ServiceApi sfn_api(sfn::StepFunctionsService& svc) {
   using Method = nlohmann::json (sfn::StepFunctionsService::*)(const core::Scope&,
@@ -50,10 +79,26 @@ ServiceApi sfn_api(sfn::StepFunctionsService& svc) {
       return (svc.*method)(ctx.identity.scope, body);
     });
   }
+  auto guard = [&api](const char* op, void (*check)(const nlohmann::json&)) {
+    auto inner = std::move(api.operations.at(op));
+    api.operations[op] = [inner = std::move(inner), check](const RequestContext& ctx,
+                                                            const nlohmann::json& body) {
+      check(body);
+      return inner(ctx, body);
+    };
+  };
+  guard("StartExecution", check_input);
+  guard("SendTaskSuccess", check_output);
   api.async_operations.emplace(
       "StartSyncExecution",
       [&svc](const RequestContext& ctx, const nlohmann::json& body,
              std::function<void(Producer)> complete) {
+        try {
+          check_input(body);
+        } catch (const core::AwsError& e) {
+          complete([e]() -> nlohmann::json { throw e; });
+          return;
+        }
         svc.start_sync_execution(ctx.identity.scope, body, std::move(complete));
       });
   return api;

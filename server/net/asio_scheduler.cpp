@@ -1,5 +1,6 @@
 #include "server/net/asio_scheduler.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <mutex>
@@ -28,7 +29,11 @@ AsioScheduler::~AsioScheduler() {
 
 core::TimerId AsioScheduler::schedule_at(core::TimeMs when, Callback cb) {
   auto timer = std::make_shared<net::steady_timer>(impl_->ioc);
-  timer->expires_after(std::chrono::milliseconds(impl_->clock.real_delay_ms(when)));
+  // steady_timer counts nanoseconds in 64 bits (292 years): a longer delay (a Wait until the year
+  // 2400 at --time-scale 1) overflowed into the past and fired at once. A century means "never".
+  constexpr std::int64_t kLongestDelayMs = 100LL * 366 * 24 * 3600 * 1000;
+  timer->expires_after(
+      std::chrono::milliseconds(std::min(impl_->clock.real_delay_ms(when), kLongestDelayMs)));
   core::TimerId id = 0;
   {
     std::lock_guard lock(impl_->mu);

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -15,6 +16,14 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
+
+// After an error answer the client may still be sending (a body over --max-body-bytes, the rest
+// of a malformed request). Closing with unread input makes the kernel send RST, which can destroy
+// the answer before the client reads it, so an SDK would see "connection reset" or "broken pipe"
+// instead of the 413. Like nginx's lingering close: stop sending, then read and discard for a
+// while before closing.
+constexpr std::size_t kLingerMaxBytes = 64 * 1024 * 1024;
+constexpr std::chrono::seconds kLingerTimeout{5};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -43,6 +52,7 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == beast::error::timeout || ec == net::error::connection_reset) {
       return close();
     }
+    linger_ = true;  // from here on, an error answer may leave unread input behind
     if (ec == http::error::body_limit) {
       return send_error(413, "RequestEntityTooLargeException",
                         "Request body is larger than the limit of " +
@@ -51,8 +61,16 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) {
       return send_error(400, "SerializationException", "Malformed HTTP request: " + ec.message());
     }
+    if (parser_->get().count(http::field::transfer_encoding) != 0 && !parser_->chunked()) {
+      // RFC 9112 6.3: without chunked as the final coding a request body has no length (Beast
+      // read it to the end of the stream); answer 400 rather than run what was read.
+      return send_error(400, "SerializationException",
+                        "Malformed HTTP request: unsupported Transfer-Encoding");
+    }
+    linger_ = false;
     auto req = parser_->release();
     keep_alive_ = req.keep_alive();
+    head_ = req.method() == http::verb::head;
     version_ = req.version();
     HttpRequest r;
     r.method = std::string(req.method_string());
@@ -94,12 +112,32 @@ class Session : public std::enable_shared_from_this<Session> {
     msg->body() = std::move(res.body);
     msg->keep_alive(keep_alive_);
     msg->prepare_payload();
+    if (head_) msg->body().clear();  // RFC 9110 9.3.2: the headers of a GET, no content
     stream_.expires_after(limits_.read_timeout);
     http::async_write(stream_, *msg,
                       [self = shared_from_this(), msg](beast::error_code ec, std::size_t) {
+                        if (!ec && !msg->keep_alive() && self->linger_) return self->linger();
                         if (ec || !msg->keep_alive()) return self->close();
                         self->read();
                       });
+  }
+
+  void linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close();
+    stream_.expires_after(kLingerTimeout);  // the whole drain, not each read
+    drain();
+  }
+
+  void drain() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(64 * 1024),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kLingerMaxBytes) return self->close();
+                              self->drain();
+                            });
   }
 
   void close() {
@@ -115,6 +153,9 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpLimits limits_;
   bool keep_alive_ = true;
   bool first_request_ = true;
+  bool head_ = false;    // answering a HEAD request
+  bool linger_ = false;  // the request was not read to its end
+  std::size_t drained_ = 0;
   unsigned version_ = 11;
 };
 
@@ -122,30 +163,49 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(net::io_context& ioc, std::shared_ptr<const Handler> h, HttpLimits l)
-      : ioc_(ioc), acceptor_(net::make_strand(ioc)), handler_(std::move(h)), limits_(l) {}
+      : ioc_(ioc),
+        acceptor_(net::make_strand(ioc)),
+        retry_timer_(acceptor_.get_executor()),
+        handler_(std::move(h)),
+        limits_(l) {}
 
   void accept() {
     acceptor_.async_accept(net::make_strand(ioc_),
                            [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
                              if (ec == net::error::operation_aborted || !self->acceptor_.is_open())
                                return;
-                             if (!ec) {
-                               socket.set_option(tcp::no_delay(true), ec);
-                               std::make_shared<Session>(std::move(socket), self->handler_,
-                                                         self->limits_)
-                                   ->start();
-                             } else {
-                               core::log_warn("accept: " + ec.message());
+                             if (ec) return self->retry_accept(ec);
+                             if (self->accept_failing_) {
+                               self->accept_failing_ = false;
+                               core::log_info("accept: recovered");
                              }
+                             socket.set_option(tcp::no_delay(true), ec);
+                             std::make_shared<Session>(std::move(socket), self->handler_,
+                                                       self->limits_)
+                                 ->start();
                              self->accept();
                            });
   }
 
+  // Accept errors (EMFILE, ENFILE, ENOBUFS, ...) last as long as their cause: accepting again at
+  // once would spin a core and flood the log. Wait a little; warn once per episode.
+  void retry_accept(const beast::error_code& ec) {
+    if (!accept_failing_) core::log_warn("accept: " + ec.message() + " (retrying every 100 ms)");
+    accept_failing_ = true;
+    retry_timer_.expires_after(std::chrono::milliseconds(100));
+    retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (wait_ec || !self->acceptor_.is_open()) return;
+      self->accept();
+    });
+  }
+
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
+  net::steady_timer retry_timer_;
   std::shared_ptr<const Handler> handler_;
   HttpLimits limits_;
   std::uint16_t port_ = 0;
+  bool accept_failing_ = false;  // only touched on the acceptor's strand
 };
 
 HttpServer::HttpServer(net::io_context& ioc, const std::string& host, std::uint16_t port,
@@ -170,6 +230,7 @@ void HttpServer::stop() {
   net::dispatch(impl_->acceptor_.get_executor(), [impl = impl_] {
     beast::error_code ec;
     impl->acceptor_.close(ec);
+    impl->retry_timer_.cancel();
   });
 }
 

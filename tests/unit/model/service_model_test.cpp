@@ -251,6 +251,24 @@ TEST_CASE("nested list paths use .N.member, 1-based") {
         "satisfy enum value set: [PLAINTEXT, PARAMETER_STORE, SECRETS_MANAGER]");
 }
 
+TEST_CASE("null list elements and map values are violations, not passed through") {
+  // {"ids": [null]} used to pass the check and reach BatchGetBuilds, which answered 500.
+  CHECK(validation(cb().check_input("BatchGetBuilds", json{{"ids", json::array({"a", nullptr})}})) ==
+        "1 validation error detected: Value '[a, null]' at 'ids' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must have length greater than or equal to 1, "
+        "Member must not be null]");
+  CHECK(validation(cb().check_input(
+            "StartBuild", json{{"projectName", "p"},
+                               {"environmentVariablesOverride", json::array({nullptr})}})) ==
+        "1 validation error detected: Value null at 'environmentVariablesOverride.1.member' "
+        "failed to satisfy constraint: Member must not be null");
+  CHECK(validation(sfn().check_input(
+            "TagResource", json{{"resourceArn", "arn:aws:states:us-east-1:123456789012:stateMachine:x"},
+                                {"tags", json::array({nullptr})}})) ==
+        "1 validation error detected: Value null at 'tags.1.member' failed to satisfy constraint: "
+        "Member must not be null");
+}
+
 TEST_CASE("list of lists nests the .N.member segments") {
   // CreateWebhook filterGroups is a list of lists of structures.
   const json body{{"projectName", "pp"},
