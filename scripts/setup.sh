@@ -2,17 +2,20 @@
 # Installs what the project needs on Debian 12 and nothing else; safe to run again (it only
 # calls apt-get / npm when something is missing).
 #   scripts/setup.sh build   compiler toolchain and libraries (enough to build and run)
-#   scripts/setup.sh test    build + everything the test suites use (default)
+#   scripts/setup.sh fuzz    build + clang and its libFuzzer/sanitizer runtimes
+#   scripts/setup.sh test    build + fuzz + everything the test suites use (default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-test}
 
 build_pkgs=(build-essential cmake ninja-build ccache pkg-config libboost1.81-dev
             nlohmann-json3-dev libsqlite3-dev libyaml-cpp-dev doctest-dev)
+fuzz_pkgs=(clang libclang-rt-14-dev)
 test_pkgs=(python3 python3-boto3 python3-pytest awscli nodejs npm docker-compose curl)
 
 pkgs=("${build_pkgs[@]}")
-[ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+[ "$what" = fuzz ] && pkgs+=("${fuzz_pkgs[@]}")
+[ "$what" = test ] && pkgs+=("${fuzz_pkgs[@]}" "${test_pkgs[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -6,6 +6,8 @@
 #include <set>
 #include <utility>
 
+#include "engine/asl/nesting.hpp"
+
 namespace scl::asl {
 
 std::string Diagnostic::render() const {
@@ -125,6 +127,13 @@ class Compiler {
 
   CompileResult run(std::string_view text) {
     CompileResult result;
+    // Everything below walks the document recursively.
+    if (json_nesting_depth(text, kMaxNesting + 1) > kMaxNesting) {
+      result.diagnostics.push_back({"INVALID_JSON_DESCRIPTION", "",
+                                    "Definition nests deeper than " +
+                                        std::to_string(kMaxNesting) + " levels"});
+      return result;
+    }
     Json doc = Json::parse(text.begin(), text.end(), nullptr, false);
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos ||
         (!doc.is_discarded() && !doc.is_object())) {
@@ -138,7 +147,7 @@ class Compiler {
       try {
         const Json again = Json::parse(text.begin(), text.end());
         why = again.dump();
-      } catch (const Json::parse_error& e) {
+      } catch (const Json::exception& e) {  // parse_error, or out_of_range for 1e999
         why = e.what();
       }
       result.diagnostics.push_back({"INVALID_JSON_DESCRIPTION", "", why});

@@ -6,6 +6,8 @@
 #include <regex>
 #include <utility>
 
+#include "engine/asl/nesting.hpp"
+
 namespace scl::asl {
 
 // ---- filter expression tree --------------------------------------------------------------------
@@ -29,6 +31,13 @@ struct FilterExpr {
 
 // ---- parser ------------------------------------------------------------------------------------
 
+#if defined(__GLIBCXX__)
+constexpr auto kPolynomial = std::regex_constants::__polynomial;
+#else
+constexpr auto kPolynomial = std::regex_constants::syntax_option_type{};
+#endif
+constexpr std::size_t kMaxRegexLength = 1000;  // characters of a filter's /regex/
+
 class JsonPathParser {
  public:
   explicit JsonPathParser(std::string_view text) : s_(text) {}
@@ -44,6 +53,21 @@ class JsonPathParser {
   std::string_view s_;
   std::size_t pos_ = 0;
   bool in_filter_ = false;
+  int depth_ = 0;  // filter sub-expressions and list literals being parsed (they recurse)
+
+  // Bounds the recursion of the filter grammar (nested parentheses, '!', filters inside filter
+  // paths, list literals): deeper input is an error, not a stack overflow.
+  struct Nest {
+    explicit Nest(JsonPathParser& p) : p_(p) {
+      if (++p_.depth_ > kMaxNesting) {
+        p_.fail("filter expression nests deeper than " + std::to_string(kMaxNesting) + " levels");
+      }
+    }
+    ~Nest() { --p_.depth_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+    JsonPathParser& p_;
+  };
 
   [[noreturn]] void fail(const std::string& why) const {
     throw JsonPathError("Invalid JSONPath '" + std::string(s_) + "': " + why + " at position " +
@@ -264,6 +288,7 @@ class JsonPathParser {
   }
 
   std::shared_ptr<const FilterExpr> parse_unary() {
+    const Nest nest(*this);
     skip_ws();
     if (peek() == '!' && peek(1) != '=') {
       ++pos_;
@@ -314,6 +339,7 @@ class JsonPathParser {
   }
 
   FilterOperand parse_operand() {
+    const Nest nest(*this);
     skip_ws();
     FilterOperand o;
     const char c = peek();
@@ -349,8 +375,20 @@ class JsonPathParser {
         if (peek() == 'i') flags |= std::regex::icase;
         ++pos_;
       }
+      // std::regex compiles and matches recursively: a long pattern overflows the stack when
+      // compiled, and the default (backtracking) matcher recurses once per character of the
+      // subject (a 30 KB string overflowed it) and can take exponential time. Patterns are
+      // capped, and libstdc++'s polynomial (breadth-first, iterative) matcher is used unless
+      // the pattern needs back-references; regex_match's result is the same.
+      if (pat.size() > kMaxRegexLength) {
+        fail("regular expression longer than " + std::to_string(kMaxRegexLength) + " characters");
+      }
       try {
-        o.regex = std::make_shared<const std::regex>(pat, flags);
+        try {
+          o.regex = std::make_shared<const std::regex>(pat, flags | kPolynomial);
+        } catch (const std::regex_error&) {
+          o.regex = std::make_shared<const std::regex>(pat, flags);  // back-references
+        }
       } catch (const std::regex_error&) {
         fail("invalid regular expression");
       }

@@ -144,18 +144,29 @@ void check_graph(const std::vector<BatchTask>& tasks) {
         fail("build '" + t.identifier + "' depends on unknown identifier '" + d + "'");
     }
   }
-  // Depth-first search for a cycle.
+  // Depth-first search for a cycle, with an explicit stack: a long dependency chain must not
+  // exhaust the thread's stack.
   std::map<std::string, int> state;  // 1 visiting, 2 done
-  std::function<void(const BatchTask&)> visit = [&](const BatchTask& t) {
-    state[t.identifier] = 1;
-    for (const auto& d : t.depend_on) {
+  std::vector<std::pair<const BatchTask*, std::size_t>> stack;  // task, next dependency
+  for (const auto& root : tasks) {
+    if (state[root.identifier] != 0) continue;
+    state[root.identifier] = 1;
+    stack.emplace_back(&root, 0);
+    while (!stack.empty()) {
+      auto& [t, next] = stack.back();
+      if (next == t->depend_on.size()) {
+        state[t->identifier] = 2;
+        stack.pop_back();
+        continue;
+      }
+      const std::string& d = t->depend_on[next++];
       if (state[d] == 1) fail("build-graph has a dependency cycle through '" + d + "'");
-      if (state[d] == 0) visit(*by_id[d]);
+      if (state[d] == 0) {
+        state[d] = 1;
+        stack.emplace_back(by_id[d], 0);
+      }
     }
-    state[t.identifier] = 2;
-  };
-  for (const auto& t : tasks)
-    if (state[t.identifier] == 0) visit(t);
+  }
 }
 
 // build-matrix: `static` settings apply to every cell; `dynamic` lists values whose cartesian

@@ -3,7 +3,9 @@
 Every test gets its own emulator process: 127.0.0.1, --port 0, a fresh temp data dir,
 manual clock unless asked otherwise. A process start is a few milliseconds, and a crash in
 one test can then never leak into the next. If an emulator died during a test, the test's
-report gets the emulator's stderr attached and the teardown fails loudly.
+report gets the emulator's stderr attached and the teardown fails loudly; so does an emulator
+that does not exit cleanly on SIGTERM or whose stderr has a sanitizer report (sanitizer builds:
+scripts/sanitize.sh).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ def pytest_runtest_makereport(item, call):
 def start_emulator(request, tmp_path):
     """Factory: start_emulator(clock="manual", extra_args=(), data_dir=None) -> Emulator.
 
-    All emulators are stopped at teardown; one that died on its own fails the test."""
+    All emulators are stopped with SIGTERM at teardown; one that died on its own, did not exit
+    with 0, or wrote a sanitizer report to stderr fails the test."""
     started: list[Emulator] = []
     request.node._scl_emulators = started
 
@@ -54,10 +57,13 @@ def start_emulator(request, tmp_path):
 
     yield start
     dead = [e for e in started if e.died()]
+    problems = []
     for emu in started:
-        emu.cleanup()
+        problems += emu.cleanup()
     if dead:
         raise EmulatorDied("\n\n".join(e.diagnostics() for e in dead))
+    if problems:
+        raise EmulatorDied("emulator shutdown:\n" + "\n\n".join(problems))
 
 
 @pytest.fixture

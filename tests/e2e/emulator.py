@@ -39,6 +39,20 @@ SFN_TARGET_PREFIX = "AWSStepFunctions."
 JSON_10 = "application/x-amz-json-1.0"
 
 LISTEN_RE = re.compile(r"^sfn-codebuild-local listening on http://127\.0\.0\.1:(\d+)$")
+# A report of ASan/LSan/UBSan/TSan in the server's stderr (sanitizer builds, scripts/sanitize.sh).
+SANITIZER_RE = re.compile(
+    r"^(?:==\d+==\s*)?(?:ERROR|WARNING): (?:Address|Leak|Thread|UndefinedBehavior|Memory)Sanitizer"
+    r"|^SUMMARY: \w*Sanitizer"
+    r"|^\S+:\d+:\d+: runtime error: ", re.MULTILINE)
+
+
+def sanitizer_report(text: str, limit: int = 20000) -> str:
+    """`text` from the line before its first sanitizer report on (TSan's "====" rule), or ""."""
+    m = SANITIZER_RE.search(text)
+    if not m:
+        return ""
+    start = text.rfind("\n", 0, max(0, m.start() - 1)) + 1
+    return text[start:start + limit]
 
 # Reference 2.4 / F-023: execution order of the build phases.
 PHASE_ORDER = [
@@ -91,6 +105,8 @@ class Emulator:
         self._runs = 0
         self.stdout_path = self.work_dir / "stdout.0.log"
         self.stderr_path = self.work_dir / "stderr.0.log"
+        # (stderr file, exit code, how it ended) of every run that has ended: see exit_problems()
+        self.ended: list[tuple[Path, int | None, str]] = []
 
     # -- lifecycle ----------------------------------------------------------------------
     @property
@@ -135,14 +151,17 @@ class Emulator:
         """SIGTERM and wait; SIGKILL after `timeout`. Returns the exit code."""
         if self.proc is None:
             return None
-        self.stopped_on_purpose = True
         if self.proc.poll() is None:
+            self.stopped_on_purpose = True
             self.proc.send_signal(signal.SIGTERM)
+            how = "SIGTERM"
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                how = f"SIGKILL: still running {timeout} s after SIGTERM"
+            self._ended(how)
         return self.proc.returncode
 
     def kill(self) -> None:
@@ -150,15 +169,44 @@ class Emulator:
             self.stopped_on_purpose = True
             self.proc.kill()
             self.proc.wait()
+            self._ended("SIGKILL")
+
+    def _ended(self, how: str) -> None:
+        self.ended.append((self.stderr_path, self.proc.returncode, how))
 
     def restart(self) -> "Emulator":
         self.stop()
         return self.start()
 
-    def cleanup(self) -> None:
-        self.kill()
+    def cleanup(self) -> list[str]:
+        """Stops the server (SIGTERM, so that it shuts down as in production and a sanitizer
+        build runs its exit-time checks) and returns exit_problems()."""
+        self.stop()
+        problems = self.exit_problems()
         if self._own_work_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)
+        return problems
+
+    def exit_problems(self) -> list[str]:
+        """What went wrong in runs that have ended: a sanitizer report in stderr (any run), a
+        non-zero exit after SIGTERM (a LeakSanitizer report exits non-zero, TSan exits 66), a
+        shutdown that needed SIGKILL. A process that died on its own is died()'s business."""
+        runs = list(self.ended)
+        if self.died():
+            runs.append((self.stderr_path, self.proc.returncode, "died"))
+        problems = []
+        for path, code, how in runs:
+            try:
+                text = path.read_text(errors="replace")
+            except OSError:
+                text = ""
+            report = sanitizer_report(text)
+            if report:
+                problems.append(f"sanitizer report in {path} (exit code {code}, {how}):\n"
+                                + report)
+            elif how != "SIGKILL" and how != "died" and code != 0:
+                problems.append(f"exit code {code} ({how}); {path} (tail):\n" + text[-6000:])
+        return problems
 
     def died(self) -> bool:
         """True when the process exited without being asked to."""
@@ -171,11 +219,12 @@ class Emulator:
                                + self.diagnostics())
 
     def stderr_tail(self, limit: int = 6000) -> str:
+        """The end of stderr, or from the first sanitizer report on when there is one."""
         try:
             text = self.stderr_path.read_text(errors="replace")
         except OSError:
             return "<no stderr file>"
-        return text[-limit:]
+        return sanitizer_report(text) or text[-limit:]
 
     def diagnostics(self) -> str:
         rc = None if self.proc is None else self.proc.poll()

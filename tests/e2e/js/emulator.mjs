@@ -12,6 +12,10 @@ export const BINARY = process.env.SCL_BINARY
   || path.join(REPO_ROOT, 'build', 'dev', 'server', 'sfn-codebuild-local');
 
 const LISTEN_RE = /^sfn-codebuild-local listening on http:\/\/127\.0\.0\.1:(\d+)$/;
+// Same patterns as SANITIZER_RE in ../emulator.py.
+const SANITIZER_RE = new RegExp([
+  /^(?:==\d+==\s*)?(?:ERROR|WARNING): (?:Address|Leak|Thread|UndefinedBehavior|Memory)Sanitizer/,
+  /^SUMMARY: \w*Sanitizer/, /^\S+:\d+:\d+: runtime error: /].map((r) => r.source).join('|'), 'm');
 
 export class Emulator {
   constructor({ clock = 'manual', extraArgs = [] } = {}) {
@@ -65,6 +69,8 @@ export class Emulator {
     return `binary: ${BINARY}\nexit: ${this.exitCode}\n--- stderr (tail) ---\n${this.stderr.slice(-6000)}`;
   }
 
+  // SIGTERM and wait (SIGKILL after 10 s). Throws when the server did not exit with 0 or wrote a
+  // sanitizer report (sanitizer builds: a leak report makes the exit code non-zero).
   async stop() {
     if (this.proc && this.exitCode === undefined) {
       this.proc.kill('SIGTERM');
@@ -73,6 +79,9 @@ export class Emulator {
       clearTimeout(killer);
     }
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.proc && (this.exitCode !== 0 || SANITIZER_RE.test(this.stderr))) {
+      throw new Error(`emulator did not shut down cleanly\n${this.diagnostics()}`);
+    }
   }
 
   async control(method, route, payload) {

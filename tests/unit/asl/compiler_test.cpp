@@ -165,3 +165,31 @@ TEST_CASE("resource validation") {
             "The resource provided not-an-arn is not recognized"));
   CHECK(compile(R"({"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::codebuild:startBuild","End":true}}})", opts).ok());
 }
+
+// Why (found by tests/fuzz/fuzz_asl): the compiler walks the document recursively, so a
+// definition nested 100000 levels deep (here in an unused Comment) overflowed the stack of the
+// server thread and killed the process; it must be an INVALID_JSON_DESCRIPTION diagnostic.
+TEST_CASE("deeply nested definitions are rejected, not a stack overflow") {
+  const std::string deep(100000, '[');
+  const auto r = compile(R"({"Comment":)" + deep + std::string(100000, ']') +
+                         R"(,"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}})");
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].code == "INVALID_JSON_DESCRIPTION");
+  CHECK(r.diagnostics[0].message == "Definition nests deeper than 1000 levels");
+  CHECK(has(R"({"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"a":)" + deep + "}}}",
+            "INVALID_JSON_DESCRIPTION: Definition nests deeper than 1000 levels"));
+  // Brackets inside strings do not count; 900 levels are fine.
+  CHECK(compile(R"({"Comment":")" + deep + R"(","StartAt":"P","States":{"P":{"Type":"Pass",)" +
+                R"("Result":)" + std::string(900, '[') + std::string(900, ']') + R"(,"End":true}}})")
+            .ok());
+}
+
+// Why (found by tests/fuzz/fuzz_asl): a number too large for a double (1e999) makes the JSON
+// parser report out_of_range, not parse_error; compile() let it escape, and CreateStateMachine
+// answered 500 InternalFailure instead of INVALID_JSON_DESCRIPTION.
+TEST_CASE("number overflow in the definition is a diagnostic") {
+  const auto r = compile(R"({"StartAt":"P","States":{"P":{"Type":"Pass","Result":1e999,"End":true}}})");
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].code == "INVALID_JSON_DESCRIPTION");
+  CHECK(r.diagnostics[0].message.find("number overflow") != std::string::npos);
+}

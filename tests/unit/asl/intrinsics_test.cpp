@@ -110,3 +110,25 @@ TEST_CASE("intrinsic syntax errors") {
     CHECK_THROWS_AS(scl::asl::parse_intrinsic(bad), IntrinsicSyntaxError);
   }
 }
+
+// Why (found by tests/fuzz): nested calls are parsed and evaluated recursively; 20000 levels
+// overflowed the stack. They are a syntax error, and States.StringToJson refuses strings nested
+// deeper than the engine handles (its result is copied and printed recursively).
+TEST_CASE_FIXTURE(Fixture, "nesting limits") {
+  std::string deep;
+  for (int i = 0; i < 20000; ++i) deep += "States.Array(";
+  deep += std::string(20000, ')');
+  CHECK_THROWS_WITH_AS(scl::asl::parse_intrinsic(deep),
+                       doctest::Contains("calls nest deeper than 1000 levels"), IntrinsicSyntaxError);
+  std::string ok;
+  for (int i = 0; i < 100; ++i) ok += "States.Array(";
+  ok += "1" + std::string(100, ')');
+  CHECK(eval(ok).is_array());
+
+  input["deep"] = std::string(100000, '[') + std::string(100000, ']');
+  const auto f = fails("States.StringToJson($.deep)");
+  CHECK(f.error == "States.IntrinsicFailure");
+  CHECK(f.cause.value_or("").find("nests deeper than 1000 levels") != std::string::npos);
+  input["deep"] = std::string(500, '[') + std::string(500, ']');
+  CHECK(eval("States.StringToJson($.deep)").is_array());
+}

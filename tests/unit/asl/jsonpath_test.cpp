@@ -128,3 +128,45 @@ TEST_CASE("assign") {
   CHECK(JsonPath::parse("$.m").assign(order, 3));
   CHECK(scl::asl::to_text(order) == R"({"z":1,"a":2,"m":3})");
 }
+
+// Why (found by tests/fuzz/fuzz_jsonpath): the filter grammar recurses on '(', '!', list
+// literals and filters inside filter paths; 20000 levels overflowed the stack. Too deep is a
+// parse error.
+TEST_CASE("filter nesting limit") {
+  const std::string n(20000, '(');
+  const std::string c(20000, ')');
+  for (const std::string& text :
+       {"$[?(" + n + "@.a" + c + ")]", "$[?(" + std::string(20000, '!') + "@.a)]",
+        "$[?(@.a in " + std::string(20000, '[') + std::string(20000, ']') + ")]"}) {
+    std::string why;
+    CHECK_FALSE(JsonPath::try_parse(text, &why).has_value());
+    CHECK(why.find("filter expression nests deeper than 1000 levels") != std::string::npos);
+  }
+  std::string nested = "$";
+  for (int i = 0; i < 5000; ++i) nested += "[?(@";
+  nested += std::string(5000 * 2, ' ');
+  CHECK_THROWS_AS(JsonPath::parse(nested), scl::asl::JsonPathError);
+  CHECK(JsonPath::parse("$[?(" + std::string(100, '(') + "!!@.a" + std::string(100, ')') + ")]")
+            .find(Json::parse(R"([{"a":1},{"b":2}])"))
+            ->size() == 1);
+}
+
+// Why (found while fuzzing JSONPath): std::regex recurses while compiling (a 100000-character
+// pattern overflowed the stack at definition time) and, with its default backtracking matcher,
+// once per subject character (`=~ /.*/` on a 30 KB string crashed a release build) with
+// exponential time for patterns like (a*)*b. Long patterns are refused; matching is iterative.
+TEST_CASE("filter regex limits") {
+  std::string why;
+  CHECK_FALSE(
+      JsonPath::try_parse("$[?(@.a =~ /" + std::string(100000, 'a') + "/)]", &why).has_value());
+  CHECK(why.find("regular expression longer than 1000 characters") != std::string::npos);
+  CHECK(JsonPath::try_parse("$[?(@.a =~ /" + std::string(1000, 'a') + "/)]").has_value());
+
+  Json doc = Json::array({Json{{"a", std::string(100000, 'a')}}, Json{{"a", "b"}}});
+  CHECK(JsonPath::parse("$[?(@.a =~ /.*/)]").find(doc)->size() == 2);
+  CHECK(JsonPath::parse("$[?(@.a =~ /a+/)]").find(doc)->size() == 1);
+  CHECK(JsonPath::parse("$[?(@.a =~ /(a*)*b/)]").find(doc)->size() == 1);  // only "b"
+  // Back-references need the backtracking matcher and still work (on short strings).
+  const Json short_doc = Json::array({Json{{"a", "aa"}}, Json{{"a", "ab"}}});
+  CHECK(JsonPath::parse(R"($[?(@.a =~ /(.)\1/)])").find(short_doc)->size() == 1);
+}

@@ -209,3 +209,16 @@ TEST_CASE("parse_batch rejects unusable batch sections") {
   // A single build ignores the batch section's contents.
   CHECK(parse_buildspec("version: 0.2\nbatch:\n  build-fanout: {}\n").has_batch);
 }
+
+// Why (found by tests/fuzz/fuzz_buildspec): the build-graph cycle check was recursive, so a
+// long depend-on chain overflowed the stack; it must parse, and still find a cycle at its end.
+TEST_CASE("parse_batch handles long build-graph dependency chains") {
+  std::string text = "version: 0.2\nbatch:\n  build-graph:\n";
+  constexpr int kChain = 10000;
+  for (int i = 0; i < kChain; ++i)
+    text += "    - identifier: b" + std::to_string(i) + "\n      depend-on: [b" + std::to_string(i + 1) + "]\n";
+  CHECK(parse_batch(text + "    - identifier: b" + std::to_string(kChain) + "\n").tasks.size() ==
+        kChain + 1);
+  CHECK(error_of(text + "    - identifier: b" + std::to_string(kChain) + "\n      depend-on: [b0]\n",
+                 true) == "build-graph has a dependency cycle through 'b0'");
+}
