@@ -1,5 +1,6 @@
 #include "store/migrations.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -7,7 +8,7 @@ namespace scl::store {
 namespace {
 
 // Times are integer epoch milliseconds of simulated time. Echo-only blobs are JSON text.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: CodeBuild projects and builds.
     R"sql(
 CREATE TABLE projects (
@@ -151,20 +152,42 @@ CREATE TABLE test_cases (
   PRIMARY KEY (report_seq, idx)
 ) WITHOUT ROWID;
 )sql",
+    // Step Functions history in chunks: the events one runner step commits, in one row (ids
+    // first_id..last_id, one event JSON text per line). A 10-state execution that runs to its
+    // end in one step writes one row instead of 22. Idempotency tokens get an index (every
+    // startBuild task now sends one).
+    R"sql(
+CREATE TABLE history_chunks (
+  execution_seq INTEGER NOT NULL,
+  first_id INTEGER NOT NULL,
+  last_id INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX history_chunks_by_execution ON history_chunks (execution_seq, first_id);
+INSERT INTO history_chunks (execution_seq, first_id, last_id, body)
+  SELECT execution_seq, id, id, body FROM history ORDER BY execution_seq, id;
+DROP TABLE history;
+CREATE INDEX builds_by_token ON builds (account, region, project, idempotency_token)
+  WHERE idempotency_token IS NOT NULL;
+CREATE INDEX build_batches_by_token ON build_batches (account, region, project, idempotency_token)
+  WHERE idempotency_token IS NOT NULL;
+)sql",
 };
 
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
 
-void migrate(Database& db) {
+void migrate(Database& db) { migrate(db, latest_schema_version()); }
+
+void migrate(Database& db, int target) {
   const int current = db.user_version();
   if (current > latest_schema_version()) {
     throw DbError(0, "database schema version " + std::to_string(current) +
                          " is newer than this binary supports (" +
                          std::to_string(latest_schema_version()) + ")");
   }
-  for (int v = current; v < latest_schema_version(); ++v) {
+  for (int v = current; v < std::min(target, latest_schema_version()); ++v) {
     db.write([&](Tx& tx) {
       tx.exec(kMigrations[static_cast<std::size_t>(v)]);
       tx.exec("PRAGMA user_version = " + std::to_string(v + 1));

@@ -170,28 +170,60 @@ std::vector<ExecutionRow> running_executions(Tx& tx) {
   return out;
 }
 
-void append_event(Tx& tx, std::int64_t execution_seq, std::int64_t id, const std::string& body) {
-  auto s = tx.prepare("INSERT INTO history (execution_seq, id, body) VALUES (?1, ?2, ?3)");
-  s.bind(1, execution_seq).bind(2, id).bind(3, body);
-  s.run();
+void append_events(Tx& tx, std::int64_t execution_seq, const std::vector<HistoryRow>& events) {
+  std::size_t i = 0;
+  while (i < events.size()) {
+    std::size_t j = i + 1;
+    std::string body = events[i].body;
+    while (j < events.size() && events[j].id == events[j - 1].id + 1) {
+      body += '\n';
+      body += events[j].body;
+      ++j;
+    }
+    auto s = tx.prepare(
+        "INSERT INTO history_chunks (execution_seq, first_id, last_id, body) VALUES (?1, ?2, ?3, ?4)");
+    s.bind(1, execution_seq).bind(2, events[i].id).bind(3, events[j - 1].id).bind(4, body);
+    s.run();
+    i = j;
+  }
 }
 
 std::vector<HistoryRow> events(Tx& tx, std::int64_t execution_seq, bool reverse,
                                std::optional<std::int64_t> bound, int limit) {
-  auto s = tx.prepare(
-      reverse ? "SELECT id, body FROM history WHERE execution_seq = ?1 AND id < ?2 ORDER BY id "
-                "DESC LIMIT ?3"
-              : "SELECT id, body FROM history WHERE execution_seq = ?1 AND id > ?2 ORDER BY id "
-                "ASC LIMIT ?3");
-  s.bind(1, execution_seq).bind(2, bound.value_or(reverse ? INT64_MAX : 0));
-  s.bind(3, std::int64_t{limit});
   std::vector<HistoryRow> out;
-  while (s.step()) out.push_back(HistoryRow{s.int64(0), s.text(1)});
+  if (limit <= 0) return out;
+  const std::int64_t b = bound.value_or(reverse ? INT64_MAX : 0);
+  auto s = tx.prepare(reverse ? "SELECT first_id, body FROM history_chunks WHERE execution_seq = ?1 "
+                                "AND first_id < ?2 ORDER BY first_id DESC"
+                              : "SELECT first_id, body FROM history_chunks WHERE execution_seq = ?1 "
+                                "AND last_id > ?2 ORDER BY first_id ASC");
+  s.bind(1, execution_seq).bind(2, b);
+  while (static_cast<int>(out.size()) < limit && s.step()) {
+    const std::int64_t first = s.int64(0);
+    const std::string body = s.text(1);
+    std::vector<HistoryRow> chunk;
+    std::size_t pos = 0;
+    for (std::int64_t id = first;; ++id) {
+      const std::size_t nl = body.find('\n', pos);
+      chunk.push_back(HistoryRow{id, body.substr(pos, nl == std::string::npos ? nl : nl - pos)});
+      if (nl == std::string::npos) break;
+      pos = nl + 1;
+    }
+    if (reverse) {
+      for (auto it = chunk.rbegin(); it != chunk.rend() && static_cast<int>(out.size()) < limit; ++it)
+        if (it->id < b) out.push_back(std::move(*it));
+    } else {
+      for (auto& e : chunk) {
+        if (static_cast<int>(out.size()) == limit) break;
+        if (e.id > b) out.push_back(std::move(e));
+      }
+    }
+  }
   return out;
 }
 
 std::int64_t last_event_id(Tx& tx, std::int64_t execution_seq) {
-  auto s = tx.prepare("SELECT coalesce(max(id), 0) FROM history WHERE execution_seq = ?1");
+  auto s = tx.prepare("SELECT coalesce(max(last_id), 0) FROM history_chunks WHERE execution_seq = ?1");
   s.bind(1, execution_seq);
   s.step();
   return s.int64(0);
@@ -207,7 +239,7 @@ core::TimeMs latest_time(Tx& tx) {
 }
 
 void erase_all(Tx& tx) {
-  tx.exec("DELETE FROM history; DELETE FROM executions; DELETE FROM state_machines;");
+  tx.exec("DELETE FROM history_chunks; DELETE FROM executions; DELETE FROM state_machines;");
 }
 
 }  // namespace scl::store::sfn_repo

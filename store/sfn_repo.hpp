@@ -75,7 +75,9 @@ ExecutionPage list_executions(Tx& tx, const std::string& sm_arn, const std::stri
                               std::optional<std::int64_t> before_seq, int limit);
 std::vector<ExecutionRow> running_executions(Tx& tx);
 
-void append_event(Tx& tx, std::int64_t execution_seq, std::int64_t id, const std::string& body);
+/// Appends events (ascending ids, each body one line of JSON text without a newline); a
+/// contiguous run of ids is stored as one chunk row.
+void append_events(Tx& tx, std::int64_t execution_seq, const std::vector<HistoryRow>& events);
 /// Events with id in (after, ...] ascending, or [.., before) descending.
 std::vector<HistoryRow> events(Tx& tx, std::int64_t execution_seq, bool reverse,
                                std::optional<std::int64_t> bound, int limit);

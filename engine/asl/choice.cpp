@@ -49,9 +49,9 @@ bool is_timestamp_op(ChoiceOp op) {
   return op >= ChoiceOp::kTimestampEquals && op <= ChoiceOp::kTimestampGreaterThanEquals;
 }
 
-Outcome<bool> compare(const ChoiceRule& r, const Json& input, const Json& context) {
+Outcome<bool> compare(const ChoiceRule& r, const Json& input, const LazyJson& context) {
   const JsonPath& var = *r.variable;
-  auto value = var.find(var.is_context() ? context : input);
+  auto value = var.find(var.is_context() ? context.get() : input);
   if (r.op == ChoiceOp::kIsPresent) return (value.has_value()) == r.operand.get<bool>();
   if (!value) return invalid_path(var);
   const Json& v = *value;
@@ -68,7 +68,7 @@ Outcome<bool> compare(const ChoiceRule& r, const Json& input, const Json& contex
   Json operand = r.operand;
   if (r.operand_is_path) {
     const JsonPath& p = *r.operand_path;
-    auto o = p.find(p.is_context() ? context : input);
+    auto o = p.find(p.is_context() ? context.get() : input);
     if (!o) return invalid_path(p);
     operand = std::move(*o);
   }
@@ -103,7 +103,8 @@ Outcome<bool> compare(const ChoiceRule& r, const Json& input, const Json& contex
 
 }  // namespace
 
-Outcome<bool> evaluate_choice_rule(const ChoiceRule& rule, const Json& input, const Json& context) {
+Outcome<bool> evaluate_choice_rule(const ChoiceRule& rule, const Json& input,
+                                   const LazyJson& context) {
   switch (rule.kind) {
     case ChoiceRule::Kind::kAnd:
       for (const auto& c : rule.children) {

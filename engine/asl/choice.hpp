@@ -13,7 +13,8 @@ namespace scl::asl {
 /// A comparison whose operand has the wrong type is false (not an error). Failures
 /// (States.Runtime): the Variable of any operator other than IsPresent matches nothing, or a
 /// "...Path" operand matches nothing. Never throws.
-Outcome<bool> evaluate_choice_rule(const ChoiceRule& rule, const Json& input, const Json& context);
+Outcome<bool> evaluate_choice_rule(const ChoiceRule& rule, const Json& input,
+                                   const LazyJson& context);
 
 /// StringMatches: '*' matches any run of characters; "\*" is a literal '*', "\\" a literal '\'.
 bool string_matches(std::string_view value, std::string_view pattern);

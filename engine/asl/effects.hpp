@@ -27,6 +27,8 @@ struct HistoryEvent {
   Json details = Json::object();
   /// {"timestamp": <ms>, "type", "id", "previousEventId", "<details_member>": {...}}.
   [[nodiscard]] Json to_json() const;
+  /// The same as to_text(to_json()), without copying the details.
+  [[nodiscard]] std::string to_text() const;
   static HistoryEvent from_json(const Json& j);
 };
 
@@ -50,6 +52,9 @@ struct TaskRequest {
   // Set by the host (runner), not by the stepper: who runs the task.
   std::string execution_arn;
   std::string role_arn;
+  /// The same for this task invocation before and after a restart (execution ARN + the
+  /// stepper's task id): lets an integration make a resumed call idempotent.
+  std::string invocation_key;
 };
 
 namespace effect {

@@ -51,7 +51,7 @@ struct IntrinsicCall {
 /// Everything an evaluation may read. References must outlive the call.
 struct EvalScope {
   const Json& input;    // target of `$` paths
-  const Json& context;  // target of `$$` paths (the context object)
+  const LazyJson& context;  // target of `$$` paths (the context object), built on first use
   RandomSource& random;
 };
 

@@ -14,7 +14,11 @@ struct PayloadTemplate::Node {
   std::optional<JsonPath> path;                        // kPath
   std::optional<IntrinsicCall> call;                   // kIntrinsic
   std::string field;                                   // kPath/kIntrinsic: the ".$" name
+  // Defined out of line: clang with libstdc++ 12 rejects the implicit default constructor
+  // (std::pair<std::string, Node> is checked while Node is still incomplete).
+  Node();
 };
+PayloadTemplate::Node::Node() = default;
 
 namespace {
 
@@ -89,7 +93,7 @@ Outcome<Json> eval_node(const Node& n, const EvalScope& scope) {
       return out;
     }
     case Node::Kind::kPath: {
-      const Json& data = n.path->is_context() ? scope.context : scope.input;
+      const Json& data = n.path->is_context() ? scope.context.get() : scope.input;
       auto v = n.path->find(data);
       if (!v) return path_not_found(n.path->text(), n.field, data);
       return std::move(*v);

@@ -74,6 +74,17 @@ void add_error_cause(Json& details, const Failure& f) {
   if (f.cause) details["cause"] = *f.cause;
 }
 
+// `now` plus `seconds`, saturated far in the future. Paths and back-off make the operand as big as
+// the input wants (SecondsPath 9223372036854775807, BackoffRate 1e300 gives infinity); the plain
+// `now + s * 1000` overflowed into the past, so such a Wait, heartbeat or retry fired at once.
+constexpr double kLatestMs = 9.0e15;  // ~285,000 years after 1970; sums stay exact below 2^53
+
+core::TimeMs after_seconds(core::TimeMs now, double seconds) {
+  const double at = static_cast<double>(now) + seconds * 1000.0;
+  if (!(at < kLatestMs)) return static_cast<core::TimeMs>(kLatestMs);  // also NaN
+  return static_cast<core::TimeMs>(std::llround(at));
+}
+
 }  // namespace
 
 const char* to_wire(ExecutionStatus s) {
@@ -91,6 +102,27 @@ Json HistoryEvent::to_json() const {
   Json j = {{"timestamp", timestamp}, {"type", type}, {"id", id}, {"previousEventId", previous_event_id}};
   if (!details_member.empty()) j[details_member] = details;
   return j;
+}
+
+std::string HistoryEvent::to_text() const {
+  std::string out;
+  out.reserve(128);
+  out += "{\"timestamp\":";
+  out += std::to_string(timestamp);
+  out += ",\"type\":";
+  core::append_json_text(out, Json(type));
+  out += ",\"id\":";
+  out += std::to_string(id);
+  out += ",\"previousEventId\":";
+  out += std::to_string(previous_event_id);
+  if (!details_member.empty()) {
+    out += ',';
+    core::append_json_text(out, Json(details_member));
+    out += ':';
+    core::append_json_text(out, details);
+  }
+  out += '}';
+  return out;
 }
 
 HistoryEvent HistoryEvent::from_json(const Json& j) {
@@ -224,7 +256,8 @@ Effects Stepper::start(const Json& input, const ExecutionInfo& info, core::TimeM
   emit(top, "ExecutionStarted", "executionStartedEventDetails", std::move(details), now);
   top.last_event_id = 0;  // the first *StateEntered has previousEventId 0 (F-100)
   if (machine_->timeout_seconds) {
-    schedule_timer(TimerKind::kExecutionTimeout, top, now + *machine_->timeout_seconds * 1000);
+    schedule_timer(TimerKind::kExecutionTimeout, top,
+                   after_seconds(now, static_cast<double>(*machine_->timeout_seconds)));
   }
   pump(now);
   return take_effects();
@@ -247,7 +280,8 @@ Effects Stepper::on_task_result(std::uint64_t task_id, const TaskEvent& event, c
   } else if (std::holds_alternative<task_event::Heartbeat>(event)) {
     if (f.heartbeat_seconds) {
       cancel_timer(f.heartbeat_timer);
-      f.heartbeat_timer = schedule_timer(TimerKind::kHeartbeat, f, now + *f.heartbeat_seconds * 1000);
+      f.heartbeat_timer = schedule_timer(
+          TimerKind::kHeartbeat, f, after_seconds(now, static_cast<double>(*f.heartbeat_seconds)));
     }
   } else if (const auto* ok = std::get_if<task_event::Succeeded>(&event)) {
     const std::string text = to_text(ok->output);
@@ -392,13 +426,13 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
     Failure fl;
     if (fail->error) fl.error = *fail->error;
     fl.cause = fail->cause;
-    const Json ctx = context_object(f, st);
+    const LazyJson ctx([&] { return context_object(f, st); });
     for (const auto* ve : {&fail->error_path, &fail->cause_path}) {
       if (!*ve) continue;
       const ValueExpr& e = **ve;
       std::optional<Json> v;
       if (e.path) {
-        v = e.path->find(e.path->is_context() ? ctx : f.raw_input);
+        v = e.path->find(e.path->is_context() ? ctx.get() : f.raw_input);
         if (!v) {
           fail_frame(f, runtime_error(f, no_results(*e.path)), now);
           return;
@@ -446,7 +480,7 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
 }
 
 void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
-  const Json ctx = context_object(f, st);
+  const LazyJson ctx([&] { return context_object(f, st); });
   const EvalScope scope{f.effective_input, ctx, *random_};
   auto eval_params = [&](const std::optional<PayloadTemplate>& t) -> Outcome<Json> {
     if (!t) return f.effective_input;
@@ -468,7 +502,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     if (task->resource.pattern == IntegrationPattern::kWaitForTaskToken && !f.task_token) {
       f.task_token = random_->uuid();
     }
-    const Json task_ctx = context_object(f, st);  // now with Task.Token
+    const LazyJson task_ctx([&] { return context_object(f, st); });  // now with Task.Token
     Outcome<Json> params = f.effective_input;
     if (task->parameters) {
       auto r = task->parameters->evaluate(EvalScope{f.effective_input, task_ctx, *random_});
@@ -479,7 +513,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
                        const char* field) -> Outcome<std::optional<std::int64_t>> {
       if (lit) return std::optional<std::int64_t>(*lit);
       if (!path) return std::optional<std::int64_t>();
-      auto v = path->find(path->is_context() ? task_ctx : f.effective_input);
+      auto v = path->find(path->is_context() ? task_ctx.get() : f.effective_input);
       if (!v) return runtime_error(f, no_results(*path));
       if (!v->is_number_integer() || v->get<std::int64_t>() < 1) {
         return runtime_error(f, std::string("The value of '") + field +
@@ -511,11 +545,13 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     tasks_[task_id] = f.id;
     f.phase = Phase::kTask;
     if (timeout.value()) {
-      f.timeout_timer = schedule_timer(TimerKind::kTaskTimeout, f, now + *timeout.value() * 1000);
+      f.timeout_timer = schedule_timer(
+          TimerKind::kTaskTimeout, f, after_seconds(now, static_cast<double>(*timeout.value())));
     }
     if (heartbeat.value()) {
       f.heartbeat_seconds = *heartbeat.value();
-      f.heartbeat_timer = schedule_timer(TimerKind::kHeartbeat, f, now + *heartbeat.value() * 1000);
+      f.heartbeat_timer = schedule_timer(
+          TimerKind::kHeartbeat, f, after_seconds(now, static_cast<double>(*heartbeat.value())));
     }
     TaskRequest req;
     req.task_id = task_id;
@@ -557,7 +593,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     core::TimeMs at = now;
     switch (wait->kind) {
       case WaitState::Kind::kSeconds:
-        at = now + wait->seconds * 1000;
+        at = after_seconds(now, static_cast<double>(wait->seconds));
         break;
       case WaitState::Kind::kTimestamp:
         at = wait->timestamp.to_ms();
@@ -565,7 +601,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
       case WaitState::Kind::kSecondsPath:
       case WaitState::Kind::kTimestampPath: {
         const JsonPath& p = *wait->path;
-        auto v = p.find(p.is_context() ? ctx : f.effective_input);
+        auto v = p.find(p.is_context() ? ctx.get() : f.effective_input);
         if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
         if (wait->kind == WaitState::Kind::kSecondsPath) {
           if (!v->is_number_integer() || v->get<std::int64_t>() < 0) {
@@ -575,7 +611,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
                                  "non-negative integer: " + to_text(*v)),
                 now);
           }
-          at = now + v->get<std::int64_t>() * 1000;
+          at = after_seconds(now, static_cast<double>(v->get<std::int64_t>()));
         } else {
           auto t = v->is_string() ? parse_rfc3339(v->get_ref<const std::string&>()) : std::nullopt;
           if (!t) {
@@ -617,7 +653,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     Json items = f.effective_input;
     if (map->items_path) {
       const JsonPath& p = *map->items_path;
-      auto v = p.find(p.is_context() ? ctx : f.effective_input);
+      auto v = p.find(p.is_context() ? ctx.get() : f.effective_input);
       if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
       items = std::move(*v);
     }
@@ -629,7 +665,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     std::int64_t max_conc = map->max_concurrency;
     if (map->max_concurrency_path) {
       const JsonPath& p = *map->max_concurrency_path;
-      auto v = p.find(p.is_context() ? ctx : f.effective_input);
+      auto v = p.find(p.is_context() ? ctx.get() : f.effective_input);
       if (!v || !v->is_number_integer() || v->get<std::int64_t>() < 0) {
         return handle_failure(
             f, st, runtime_error(f, "MaxConcurrencyPath must reference a non-negative integer"),
@@ -679,8 +715,11 @@ void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
     const std::size_t idx = f.next_item++;
     Json input = f.items[idx];
     if (map.item_selector) {
-      Json ctx = context_object(f, st);
-      ctx["Map"] = {{"Item", {{"Index", idx}, {"Value", f.items[idx]}}}};
+      const LazyJson ctx([&] {
+        Json c = context_object(f, st);
+        c["Map"] = {{"Item", {{"Index", idx}, {"Value", f.items[idx]}}}};
+        return c;
+      });
       auto r = map.item_selector->evaluate(EvalScope{f.effective_input, ctx, *random_});
       if (!r) {
         // The selector failed: the Map state fails like a failed iteration would.
@@ -710,7 +749,7 @@ void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
 
 void Stepper::complete_state(Frame& f, const State& st, const Json& result_in, core::TimeMs now) {
   Json result = result_in;
-  const Json ctx = context_object(f, st);
+  const LazyJson ctx([&] { return context_object(f, st); });
   const std::optional<PayloadTemplate>* selector = std::visit(
       [](const auto& b) -> const std::optional<PayloadTemplate>* {
         if constexpr (requires { b.result_selector; }) {
@@ -757,7 +796,7 @@ void Stepper::complete_state(Frame& f, const State& st, const Json& result_in, c
       output = Json::object();
     } else if (io->output_path.path) {
       const JsonPath& p = *io->output_path.path;
-      auto v = p.find(p.is_context() ? ctx : output);
+      auto v = p.find(p.is_context() ? ctx.get() : output);
       if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
       output = std::move(*v);
     }
@@ -812,8 +851,7 @@ void Stepper::handle_failure(Frame& f, const State& st, Failure failure, core::T
         ++f.retry_attempts[i];
         ++f.retry_count;
         f.phase = Phase::kRetryWait;
-        f.timer_id = schedule_timer(TimerKind::kRetry, f,
-                                    now + static_cast<core::TimeMs>(std::llround(delay * 1000.0)));
+        f.timer_id = schedule_timer(TimerKind::kRetry, f, after_seconds(now, delay));
         return;
       }
       break;  // the first matching retrier is exhausted: go to Catch

@@ -66,8 +66,46 @@ std::string http_date(core::TimeMs ms) {
   return buf;
 }
 
-asl::Json to_asl(const json& j) { return asl::Json::parse(j.dump()); }
-json from_asl(const asl::Json& j) { return json::parse(j.dump()); }
+// The same value in the other JSON flavour (object members in the source's order: sorted for
+// `json`, as written for asl::Json), without a trip through text.
+template <class To, class From>
+To convert(const From& j) {
+  using V = typename From::value_t;
+  switch (j.type()) {
+    case V::object: {
+      To out = To::object();
+      for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = convert<To>(it.value());
+      return out;
+    }
+    case V::array: {
+      To out = To::array();
+      for (const auto& v : j) out.push_back(convert<To>(v));
+      return out;
+    }
+    case V::string: return To(j.template get_ref<const std::string&>());
+    case V::boolean: return To(j.template get<bool>());
+    case V::number_integer: return To(j.template get<std::int64_t>());
+    case V::number_unsigned: return To(j.template get<std::uint64_t>());
+    case V::number_float: return To(j.template get<double>());
+    case V::null: return To(nullptr);
+    default: return To::parse(j.dump());
+  }
+}
+asl::Json to_asl(const json& j) { return convert<asl::Json>(j); }
+json from_asl(const asl::Json& j) { return convert<json>(j); }
+
+// "sfn-" and 16 hex digits of FNV-1a over the invocation key.
+std::string invocation_token(const std::string& key) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "sfn-";
+  for (int shift = 60; shift >= 0; shift -= 4) out += kHex[(h >> shift) & 0xF];
+  return out;
+}
 
 // Which optimized resources exist, and with which patterns (reference 3.1).
 struct Optimized {
@@ -251,6 +289,13 @@ void CodeBuildIntegration::run_optimized(const asl::TaskRequest& request, const 
   const core::Scope scope = scope_of(request.execution_arn, "us-east-1");
   auto input = request_body(request, op, rid, optimized_failure, reply);
   if (!input) return;
+  // NOTE(emulator): a start without the user's own idempotencyToken gets one derived from the
+  // task invocation, so that a task started again after a crash (before its TaskSubmitted was
+  // committed) gets the build it already started instead of a second one.
+  if ((op == "StartBuild" || op == "StartBuildBatch") && !input->contains("idempotencyToken") &&
+      !request.invocation_key.empty()) {
+    (*input)["idempotencyToken"] = invocation_token(request.invocation_key);
+  }
   const std::string initiator = initiator_of(request);
   if (op == "BatchDeleteBuilds" || op == "DeleteBuildBatch") {
     attempt_delete(request, reply, op, *input, scope, initiator,

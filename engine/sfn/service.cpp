@@ -24,6 +24,16 @@ std::string str(const json& in, const char* name, const std::string& def = "") {
   return it != in.end() && it->is_string() ? it->get<std::string>() : def;
 }
 
+// A seed per execution for MathRandom/UUID. std::random_device opens a device on each
+// construction, so it only seeds one generator per thread.
+std::uint64_t fresh_seed() {
+  thread_local std::mt19937_64 gen{[] {
+    std::random_device rd;
+    return (std::uint64_t{rd()} << 32) ^ rd();
+  }()};
+  return gen();
+}
+
 json default_logging() { return {{"level", "OFF"}, {"includeExecutionData", false}}; }
 
 void check_logging(const json& logging) {
@@ -376,8 +386,7 @@ StepFunctionsService::ExecPtr StepFunctionsService::launch(
   ex->arn = ex->express ? express_execution_arn(scope, sm.name, name, ids_.uuid())
                         : execution_arn(scope, sm.name, name);
   ex->machine = compile_cached(sm.definition, ex->express);
-  std::random_device rd;
-  ex->random = std::make_unique<asl::SeededRandomSource>((std::uint64_t{rd()} << 32) ^ rd());
+  ex->random = std::make_unique<asl::SeededRandomSource>(fresh_seed());
   ex->stepper.emplace(ex->machine, *ex->random);
   const core::TimeMs t = now();
   ex->result.execution_arn = ex->arn;
@@ -487,11 +496,13 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
       r.stop_ms = t;
     }
     r.state = snapshot(*ex);
+    std::vector<store::HistoryRow> history;
+    history.reserve(events.size());
+    for (const auto* ev : events) history.push_back(store::HistoryRow{ev->id, ev->to_text()});
     db_.write([&](store::Tx& tx) {
       if (r.seq == 0) store::sfn_repo::insert_execution(tx, r);
       else store::sfn_repo::update_execution(tx, r);
-      for (const auto* ev : events)
-        store::sfn_repo::append_event(tx, r.seq, ev->id, ev->to_json().dump());
+      store::sfn_repo::append_events(tx, r.seq, history);
     });
   }
   // Effects outside the database only after the commit.
@@ -538,6 +549,7 @@ void StepFunctionsService::start_task(const ExecPtr& ex, const asl::TaskRequest&
   asl::TaskRequest global = req;
   global.task_id = it->second.global_id;
   global.execution_arn = ex->arn;
+  global.invocation_key = ex->arn + "#" + std::to_string(req.task_id);
   global.role_arn = ex->express ? ex->role_arn : ex->row.role_arn;
   if (resuming) {
     if (auto* r = dynamic_cast<ResumableIntegration*>(integration)) {

@@ -4,6 +4,7 @@
 
 #include "engine/core/aws_error.hpp"
 #include "engine/core/id_source.hpp"
+#include "engine/core/json_text.hpp"
 #include "engine/core/log.hpp"
 #include "engine/model/service_model.hpp"
 
@@ -150,7 +151,7 @@ std::optional<HttpResponse> Router::dispatch(HttpRequest& req, const Respond& re
     async_it->second(ctx, body, [respond, rid, ct, prefix](Producer produce) {
       HttpResponse res;
       try {
-        res.body = produce().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        res.body = core::json_text(produce());
         res.content_type = ct;
         res.headers.emplace_back("x-amzn-RequestId", rid);
       } catch (const core::AwsError& e) {
@@ -169,7 +170,7 @@ std::optional<HttpResponse> Router::dispatch(HttpRequest& req, const Respond& re
     nlohmann::json out = it->second(ctx, body);
     HttpResponse res;
     res.content_type = ct;
-    res.body = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    res.body = core::json_text(out);
     res.headers.emplace_back("x-amzn-RequestId", rid);
     return res;
   } catch (const core::AwsError& e) {

@@ -168,3 +168,18 @@ TEST_CASE("runtime errors are not catchable") {
         "JSONPath '$.missing' specified for the field 'x.$' could not be found in the input "
         "'{\"a\":1}'");
 }
+
+// Why: the runner stores HistoryEvent::to_text() (written without building a Json copy); it must
+// stay byte-identical to the Json form that GetExecutionHistory and snapshots read back.
+TEST_CASE("history event text equals its Json form") {
+  auto m = compile_or_die(R"J({"StartAt":"P","States":{"P":{"Type":"Pass",
+      "Parameters":{"s.$":"$.s","ctx.$":"$$.State.Name"},"Next":"F"},
+      "F":{"Type":"Fail","Error":"E\"rr","Cause":"caus\u00e9\n"}}})J");
+  auto r = run(m, Json::parse(R"({"s":"\u00fcnicode \"quoted\" \\ back","n":[1,2.5,null]})"));
+  REQUIRE(r.status == ExecutionStatus::kFailed);
+  REQUIRE(r.events.size() >= 5);
+  for (const auto& e : r.events) {
+    CHECK(e.to_text() == scl::asl::to_text(e.to_json()));
+    CHECK(Json::parse(e.to_text()) == e.to_json());
+  }
+}
