@@ -10,6 +10,7 @@
 #   SCL_JOBS=N            build and ctest parallelism (default 2)
 #   SCL_SANITIZE_E2E=0    skip the e2e part
 #   SCL_TSAN_E2E="..."    e2e files for tsan (default: test_concurrency.py test_real_clock.py)
+#   SCL_TIME_FACTOR=N     scales the e2e suites' wall-clock budgets (default 10, see below)
 #   ASAN_OPTIONS, UBSAN_OPTIONS, TSAN_OPTIONS   override the defaults below
 # A sanitizer report fails the run: unit tests exit non-zero (abort_on_error / halt_on_error /
 # TSan's exit code 66), and the e2e fixtures fail a test whose server wrote a report to stderr or
@@ -31,6 +32,13 @@ tsan_modules=(core model store sfn integrations server)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-second_deadlock_stack=1}
+# These Debug + sanitizer builds run JSON-heavy requests ~10-20x slower than the optimised build
+# the e2e budgets ("answers within 5 s", socket timeouts) are written for: tests/e2e/emulator.py
+# multiplies them by SCL_TIME_FACTOR. Their stack frames are ~10x larger too: the 1000-level
+# nesting limits need under 1 MiB of stack in a RelWithDebInfo build but 8-16 MiB under ASan, so
+# the default 8 MiB stack (main thread and, through glibc's default, the io threads) is raised.
+export SCL_TIME_FACTOR=${SCL_TIME_FACTOR:-10}
+ulimit -s $((64 * 1024)) 2>/dev/null || echo "sanitize.sh: could not raise the stack limit (ulimit -Hs)" >&2
 
 if [ "$e2e" = 1 ]; then scripts/setup.sh test; else scripts/setup.sh build; fi
 

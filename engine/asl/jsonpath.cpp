@@ -31,12 +31,37 @@ struct FilterExpr {
 
 // ---- parser ------------------------------------------------------------------------------------
 
+namespace {
 #if defined(__GLIBCXX__)
 constexpr auto kPolynomial = std::regex_constants::__polynomial;
 #else
 constexpr auto kPolynomial = std::regex_constants::syntax_option_type{};
 #endif
 constexpr std::size_t kMaxRegexLength = 1000;  // characters of a filter's /regex/
+
+// libstdc++'s regex compiler reads the digits of a back-reference (\N) or of a {n,m} count into a
+// long without an overflow check (undefined behaviour; found by fuzz_jsonpath). No usable
+// pattern of kMaxRegexLength characters has such a number with more than 6 digits.
+bool has_long_regex_number(std::string_view pat) {
+  bool brace = false;
+  for (std::size_t i = 0; i < pat.size(); ++i) {
+    const char c = pat[i];
+    if (c == '\\' || c == '{' || (brace && c == ',')) {
+      std::size_t j = i + 1;
+      while (j < pat.size() && std::isdigit(static_cast<unsigned char>(pat[j])) != 0) ++j;
+      if (j - i - 1 > 6) return true;
+    }
+    if (c == '\\') {
+      ++i;  // an escaped character is not syntax
+    } else if (c == '{') {
+      brace = true;
+    } else if (c == '}') {
+      brace = false;
+    }
+  }
+  return false;
+}
+}  // namespace
 
 class JsonPathParser {
  public:
@@ -383,6 +408,7 @@ class JsonPathParser {
       if (pat.size() > kMaxRegexLength) {
         fail("regular expression longer than " + std::to_string(kMaxRegexLength) + " characters");
       }
+      if (has_long_regex_number(pat)) fail("invalid regular expression");
       try {
         try {
           o.regex = std::make_shared<const std::regex>(pat, flags | kPolynomial);

@@ -119,7 +119,8 @@ std::optional<std::string> jackson_unrecognized_token(const std::string& text) {
 asl::Json parse_input(const std::string& text) {
   try {
     return asl::Json::parse(text);
-  } catch (const asl::Json::parse_error& e) {
+  } catch (const asl::Json::exception& e) {
+    // A parse error, or a number out of a double's range (1e999): the caller's input, not a 500.
     if (auto jackson = jackson_unrecognized_token(text))
       throw errors::invalid_execution_input(*jackson);
     std::string msg = e.what();

@@ -67,6 +67,17 @@ DEFAULT_PHASE_SECONDS = {
 DEFAULT_FINALIZE_SECONDS = 3  # stop -> complete delay (server default)
 
 
+# Wall-clock budgets in the suites (socket timeouts, "answers within N s") are set for an optimised
+# build. A sanitizer build (Debug, ASan/TSan) is ~10-20x slower on JSON-heavy requests, so
+# scripts/sanitize.sh sets SCL_TIME_FACTOR; wall() scales a budget by it. Simulated times never.
+TIME_FACTOR = float(os.environ.get("SCL_TIME_FACTOR") or 1)
+
+
+def wall(seconds: float) -> float:
+    """A wall-clock budget of `seconds` for an optimised build, scaled by SCL_TIME_FACTOR."""
+    return seconds * TIME_FACTOR
+
+
 def binary_path() -> Path:
     """The emulator binary: $SCL_BINARY, else <repo>/build/dev/server/sfn-codebuild-local."""
     env = os.environ.get("SCL_BINARY")
@@ -127,7 +138,7 @@ class Emulator:
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=out,
                                          stderr=err, cwd=self.work_dir)
-        deadline = time.monotonic() + self.START_TIMEOUT
+        deadline = time.monotonic() + wall(self.START_TIMEOUT)
         while True:
             text = self.stdout_path.read_text(errors="replace")
             first = text.split("\n", 1)
@@ -144,11 +155,11 @@ class Emulator:
             if time.monotonic() > deadline:
                 self.kill()
                 raise EmulatorDied("emulator did not print its listening line in "
-                                   f"{self.START_TIMEOUT}s\n" + self.diagnostics())
+                                   f"{wall(self.START_TIMEOUT)}s\n" + self.diagnostics())
             time.sleep(0.01)
 
     def stop(self, timeout: float = 10.0) -> int | None:
-        """SIGTERM and wait; SIGKILL after `timeout`. Returns the exit code."""
+        """SIGTERM and wait; SIGKILL after wall(`timeout`). Returns the exit code."""
         if self.proc is None:
             return None
         if self.proc.poll() is None:
@@ -156,11 +167,11 @@ class Emulator:
             self.proc.send_signal(signal.SIGTERM)
             how = "SIGTERM"
             try:
-                self.proc.wait(timeout)
+                self.proc.wait(wall(timeout))
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-                how = f"SIGKILL: still running {timeout} s after SIGTERM"
+                how = f"SIGKILL: still running {wall(timeout)} s after SIGTERM"
             self._ended(how)
         return self.proc.returncode
 
@@ -252,11 +263,12 @@ class Emulator:
 
     def http(self, method: str, path: str, body: bytes | str | None = None,
              headers: dict | None = None, timeout: float = 10.0):
-        """Plain HTTP; returns (status, headers-dict-lowercase, raw body bytes)."""
+        """Plain HTTP (socket timeout wall(`timeout`)); returns (status, headers-dict-lowercase,
+        raw body bytes)."""
         self.check_alive()
         if isinstance(body, str):
             body = body.encode()
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=wall(timeout))
         try:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
@@ -317,7 +329,7 @@ def make_client(endpoint: str, access_key: str = DEFAULT_ACCESS_KEY,
     return session.client(
         "codebuild", endpoint_url=endpoint,
         config=Config(retries={"total_max_attempts": 1, "mode": "legacy"},
-                      parameter_validation=False, connect_timeout=5, read_timeout=30))
+                      parameter_validation=False, connect_timeout=wall(5), read_timeout=wall(30)))
 
 
 def make_sfn_client(endpoint: str, access_key: str = DEFAULT_ACCESS_KEY,
@@ -333,7 +345,7 @@ def make_sfn_client(endpoint: str, access_key: str = DEFAULT_ACCESS_KEY,
         "stepfunctions", endpoint_url=endpoint,
         config=Config(retries={"total_max_attempts": 1, "mode": "legacy"},
                       parameter_validation=False, inject_host_prefix=False,
-                      connect_timeout=5, read_timeout=30))
+                      connect_timeout=wall(5), read_timeout=wall(30)))
 
 
 class WireError(Exception):

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from emulator import Emulator
+from emulator import Emulator, wall
 
 # Prints the listening line, then behaves as argv[-1] says when SIGTERM arrives.
 FAKE_SERVER = r'''
@@ -75,4 +75,5 @@ def test_shutdown_that_needs_sigkill_is_a_problem(fake):
     emu = fake("hang")
     assert emu.stop(timeout=0.3) == -9
     problems = emu.exit_problems()
-    assert len(problems) == 1 and "still running 0.3 s after SIGTERM" in problems[0], problems
+    assert len(problems) == 1 and f"still running {wall(0.3)} s after SIGTERM" in problems[0], \
+        problems

@@ -170,3 +170,16 @@ TEST_CASE("filter regex limits") {
   const Json short_doc = Json::array({Json{{"a", "aa"}}, Json{{"a", "ab"}}});
   CHECK(JsonPath::parse(R"($[?(@.a =~ /(.)\1/)])").find(short_doc)->size() == 1);
 }
+
+// Why (found by tests/fuzz/fuzz_jsonpath under UBSan): libstdc++ reads the number of a
+// back-reference or a {n,m} count into a long without an overflow check; such patterns are
+// refused before std::regex sees them.
+TEST_CASE("filter regex with huge numbers") {
+  for (const char* pat : {R"(\38888888888888888888)", R"([\3888888888888888888888])",
+                          "a{99999999999999999999}", "a{1,99999999999999999999}"}) {
+    std::string why;
+    CHECK_FALSE(JsonPath::try_parse(std::string("$[?(@.a =~ /") + pat + "/)]", &why).has_value());
+    CHECK(why.find("invalid regular expression") != std::string::npos);
+  }
+  CHECK(JsonPath::try_parse(R"($[?(@.a =~ /a{2,5}\d{1234}x1234567\{1234567/)])").has_value());
+}
