@@ -735,22 +735,23 @@ def test_accept_errors_do_not_spin(tmp_path):
     """With its file descriptors exhausted (RLIMIT_NOFILE 64, 100 open connections) the server
     neither spins on accept() nor floods its log, and it serves again once they are closed.
     (It used to retry accept at once: a core at 100% and ~6 MB of warnings a second.)"""
-    # Sanitizer builds: UBSan's vptr check reads memory through a pipe, so without a free
-    # descriptor every not-yet-cached check is a false "invalid vptr" report; suppress those here.
-    suppressions = tmp_path / "ubsan.supp"
-    suppressions.write_text("vptr:*\n")
-    ubsan = ":".join(filter(None, [os.environ.get("UBSAN_OPTIONS"), f"suppressions={suppressions}"]))
-
     class Limited(Emulator):
         @property
         def argv(self):
-            return ["env", f"UBSAN_OPTIONS={ubsan}", "prlimit", "--nofile=64:64", "--"] + super().argv
+            return ["prlimit", "--nofile=64:64", "--"] + super().argv
 
     if not Path("/usr/bin/prlimit").exists():
         pytest.skip("prlimit (util-linux) not installed")
     emu = Limited(clock="manual", extra_args=["--threads", "2", "--log-level", "info"],
                   work_dir=tmp_path)
     emu.start()
+    if "/libubsan." in Path(f"/proc/{emu.proc.pid}/maps").read_text():
+        emu.cleanup()
+        # GCC's libubsan starts at its first check: it reads UBSAN_OPTIONS from
+        # /proc/self/environ and probes memory through a pipe, so at the descriptor limit a vptr
+        # check reports a false "invalid vptr" and halts, and no option or suppression applies.
+        pytest.skip("UBSan build: its runtime needs free descriptors (false 'invalid vptr' at "
+                    "the limit)")
     socks = []
     try:
         for _ in range(100):
