@@ -73,6 +73,8 @@ class Stepper {
   [[nodiscard]] std::optional<std::uint64_t> task_for_token(const std::string& token) const;
 
   [[nodiscard]] Json to_json() const;
+  /// asl::to_text(to_json()), byte for byte, written directly (the runner persists it often).
+  [[nodiscard]] std::string state_text() const;
   static Stepper from_json(std::shared_ptr<const StateMachine> machine, RandomSource& random,
                            const Json& snapshot);
 
@@ -164,6 +166,8 @@ class Stepper {
   std::map<std::uint64_t, std::uint64_t> tasks_;  // task id -> frame id
   std::deque<std::uint64_t> runnable_;            // frames in Phase::kEnter, FIFO
   Effects out_;                                    // effects of the current call
+
+  void write_text(std::string& out) const;
 };
 
 }  // namespace scl::asl

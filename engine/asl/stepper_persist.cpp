@@ -2,8 +2,11 @@
 // it after every call and resume after a restart.
 
 #include <stdexcept>
+#include <type_traits>
+#include <string_view>
 
 #include "engine/asl/stepper.hpp"
+#include "engine/core/json_text.hpp"
 
 namespace scl::asl {
 namespace {
@@ -19,7 +22,159 @@ std::optional<T> get_opt(const Json& j, const char* key) {
   return it->get<T>();
 }
 
+// Writes one JSON object member by member, as asl::to_text() prints the same object.
+class ObjectText {
+ public:
+  explicit ObjectText(std::string& out) : out_(out) { out_ += '{'; }
+  ~ObjectText() { out_ += '}'; }
+  ObjectText(const ObjectText&) = delete;
+  ObjectText& operator=(const ObjectText&) = delete;
+
+  std::string& key(std::string_view k) {  // k: a plain ASCII literal
+    if (!first_) out_ += ',';
+    first_ = false;
+    out_ += '"';
+    out_ += k;
+    out_ += "\":";
+    return out_;
+  }
+  void num(std::string_view k, std::int64_t v) { key(k) += std::to_string(v); }
+  void unum(std::string_view k, std::uint64_t v) { key(k) += std::to_string(v); }
+  void str(std::string_view k, const std::string& v) {
+    core::json_text_detail::put_string<Json>(key(k), v);
+  }
+  void json(std::string_view k, const Json& v) { core::append_json_text(key(k), v); }
+  template <class T>
+  void opt(std::string_view k, const std::optional<T>& v) {
+    if (!v) {
+      key(k) += "null";
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      str(k, *v);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      json(k, Json(*v));
+    } else if constexpr (std::is_signed_v<T>) {
+      num(k, *v);
+    } else {
+      unum(k, *v);
+    }
+  }
+  template <class Range>
+  void nums(std::string_view k, const Range& values) {
+    std::string& o = key(k);
+    o += '[';
+    bool first = true;
+    for (const auto v : values) {
+      if (!first) o += ',';
+      first = false;
+      o += std::to_string(v);
+    }
+    o += ']';
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
 }  // namespace
+
+std::string Stepper::state_text() const {
+  std::string out;
+  out.reserve(1024);
+  write_text(out);
+  return out;
+}
+
+void Stepper::write_text(std::string& out) const {
+  ObjectText o(out);
+  o.num("version", 1);
+  {
+    ObjectText info(o.key("info"));
+    info.str("executionArn", info_.execution_arn);
+    info.str("executionName", info_.execution_name);
+    info.str("stateMachineArn", info_.state_machine_arn);
+    info.str("stateMachineName", info_.state_machine_name);
+    info.str("roleArn", info_.role_arn);
+    info.str("region", info_.region);
+  }
+  o.json("input", execution_input_);
+  o.num("startTime", start_time_);
+  o.str("status", std::string(to_wire(status_)));
+  o.key("started") += started_ ? "true" : "false";
+  o.num("nextEventId", next_event_id_);
+  o.num("lastEventId", last_event_id_);
+  o.unum("nextFrameId", next_frame_id_);
+  o.unum("nextTimerId", next_timer_id_);
+  o.unum("nextTaskId", next_task_id_);
+  o.unum("topFrame", top_frame_);
+  {
+    std::string& a = o.key("frames");
+    a += '[';
+    bool first = true;
+    for (const auto& [id, f] : frames_) {
+      if (!first) a += ',';
+      first = false;
+      ObjectText fr(a);
+      fr.unum("id", f.id);
+      fr.str("graph", f.graph_id);
+      fr.opt("parent", f.parent);
+      fr.unum("index", f.index);
+      fr.str("state", f.state);
+      fr.num("phase", static_cast<int>(f.phase));
+      fr.json("rawInput", f.raw_input);
+      fr.json("effectiveInput", f.effective_input);
+      fr.num("lastEventId", f.last_event_id);
+      fr.num("enteredEventId", f.entered_event_id);
+      fr.num("enteredTime", f.entered_time);
+      fr.nums("retryAttempts", f.retry_attempts);
+      fr.num("retryCount", f.retry_count);
+      fr.opt("taskId", f.task_id);
+      fr.opt("timerId", f.timer_id);
+      fr.opt("timeoutTimer", f.timeout_timer);
+      fr.opt("heartbeatTimer", f.heartbeat_timer);
+      fr.opt("heartbeatSeconds", f.heartbeat_seconds);
+      fr.opt("taskToken", f.task_token);
+      fr.nums("children", f.children);
+      fr.json("childResults", f.child_results);
+      fr.json("items", f.items);
+      fr.unum("nextItem", f.next_item);
+      fr.unum("running", f.running);
+      fr.unum("maxConcurrency", f.max_concurrency);
+      fr.unum("failedItems", f.failed_items);
+      fr.opt("toleratedPercentage", f.tolerated_percentage);
+      fr.opt("toleratedCount", f.tolerated_count);
+    }
+    a += ']';
+  }
+  {
+    std::string& a = o.key("timers");
+    a += '[';
+    bool first = true;
+    for (const auto& [id, t] : timers_) {
+      if (!first) a += ',';
+      first = false;
+      ObjectText tm(a);
+      tm.unum("id", id);
+      tm.num("kind", static_cast<int>(t.kind));
+      tm.unum("frame", t.frame);
+    }
+    a += ']';
+  }
+  {
+    std::string& a = o.key("tasks");
+    a += '[';
+    bool first = true;
+    for (const auto& [task, frame] : tasks_) {
+      if (!first) a += ',';
+      first = false;
+      ObjectText tk(a);
+      tk.unum("task", task);
+      tk.unum("frame", frame);
+    }
+    a += ']';
+  }
+  o.nums("runnable", runnable_);
+}
 
 Json Stepper::to_json() const {
   Json frames = Json::array();

@@ -7,6 +7,7 @@
 #include "engine/codebuild/buildspec.hpp"
 #include "engine/codebuild/errors.hpp"
 #include "engine/codebuild/wire.hpp"
+#include "engine/core/json_text.hpp"
 #include "engine/core/log.hpp"
 
 namespace scl::codebuild {
@@ -328,7 +329,11 @@ void CodeBuildService::reset() {
 
 json CodeBuildService::render_build(const store::BuildRow& row, core::TimeMs at,
                                     bool initial) const {
-  json b = json::parse(row.body);
+  return render_body(json::parse(row.body), row, at, initial);
+}
+
+json CodeBuildService::render_body(json b, const store::BuildRow& row, core::TimeMs at,
+                                   bool initial) const {
   const BuildPlan plan = plan_from_json(row.plan);
   const BuildView v = initial ? initial_view(plan) : evaluate(plan, row.stop_ms, at);
   json phases = json::array();
@@ -596,7 +601,7 @@ json CodeBuildService::start_build_locked(store::Tx& tx, const Caller& caller, c
   out_row.start_ms = t;
   out_row.completes_ms = completion_time(plan, std::nullopt);
   out_row.plan = plan_to_json(plan);
-  out_row.body = b.dump();
+  out_row.body = core::json_text(b);
   out_row.idempotency_token = std::move(token);
   out_row.request_hash = std::move(hash);
   out_row.seq = store::build_repo::insert(tx, out_row);
@@ -612,6 +617,7 @@ json CodeBuildService::start_build(const Caller& caller, const json& input) {
     hash = request_hash(input);
   }
   store::BuildRow row;
+  json body;  // the new build's stored document, rendered without a parse of its text
   bool replay = false;
   const core::TimeMs t = now();
   db_.write([&](store::Tx& tx) {
@@ -634,11 +640,12 @@ json CodeBuildService::start_build(const Caller& caller, const json& input) {
         return;
       }
     }
-    start_build_locked(tx, caller, json::parse(prow->body), *prow, input, t, token, hash, row);
+    body = start_build_locked(tx, caller, json::parse(prow->body), *prow, input, t, token, hash,
+                              row);
   });
   if (replay) return {{"build", render_build(row, now())}};
   track(row);
-  return {{"build", render_build(row, t, /*initial=*/true)}};
+  return {{"build", render_body(std::move(body), row, t, /*initial=*/true)}};
 }
 
 json CodeBuildService::retry_build(const Caller& caller, const json& input) {

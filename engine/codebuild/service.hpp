@@ -129,6 +129,9 @@ class CodeBuildService {
   };
 
   json render_build(const store::BuildRow& row, core::TimeMs now, bool initial = false) const;
+  // render_build() with the row's body already parsed into `body`.
+  json render_body(json body, const store::BuildRow& row, core::TimeMs now,
+                   bool initial = false) const;
   json start_build_locked(store::Tx& tx, const Caller& caller, const json& project,
                           const store::ProjectRow& prow, const json& input, core::TimeMs now,
                           std::optional<std::string> token, std::optional<std::string> hash,

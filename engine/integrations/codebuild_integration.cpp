@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/core/aws_error.hpp"
+#include "engine/core/json_text.hpp"
 #include "engine/core/log.hpp"
 #include "engine/model/service_model.hpp"
 
@@ -160,24 +161,36 @@ void CodeBuildIntegration::register_all(asl::IntegrationRegistry& registry,
   }
 }
 
-json CodeBuildIntegration::with_metadata(json out, const std::string& body_text,
-                                         const std::string& request_id) const {
-  if (!options_.sdk_metadata) return out;
+asl::Json CodeBuildIntegration::with_metadata(asl::Json pascal, const json& camel,
+                                              const std::string& request_id) const {
+  if (!options_.sdk_metadata || !pascal.is_object()) return pascal;
   const std::string date = http_date(scheduler_.clock().now_ms());
-  const std::string len = std::to_string(body_text.size());
-  out["SdkHttpMetadata"] = {
-      {"AllHttpHeaders",
-       {{"x-amzn-RequestId", {request_id}},
-        {"Content-Length", {len}},
-        {"Date", {date}},
-        {"Content-Type", {"application/x-amz-json-1.1"}}}},
-      {"HttpHeaders",
-       {{"x-amzn-RequestId", request_id},
-        {"Content-Length", len},
-        {"Date", date},
-        {"Content-Type", "application/x-amz-json-1.1"}}},
-      {"HttpStatusCode", 200}};
-  out["SdkResponseMetadata"] = {{"RequestId", request_id}};
+  const std::string len = std::to_string(core::json_text(camel).size());
+  // Member order as a sorted object holds them (the task result's text is compared by users).
+  const json meta = {
+      {"SdkHttpMetadata",
+       {{"AllHttpHeaders",
+         {{"x-amzn-RequestId", {request_id}},
+          {"Content-Length", {len}},
+          {"Date", {date}},
+          {"Content-Type", {"application/x-amz-json-1.1"}}}},
+        {"HttpHeaders",
+         {{"x-amzn-RequestId", request_id},
+          {"Content-Length", len},
+          {"Date", date},
+          {"Content-Type", "application/x-amz-json-1.1"}}},
+        {"HttpStatusCode", 200}}},
+      {"SdkResponseMetadata", {{"RequestId", request_id}}}};
+  asl::Json out = asl::Json::object();
+  // Reserved: a growing ordered_map copies (not moves) its members, Build document and all.
+  out.get_ref<asl::Json::object_t&>().reserve(pascal.size() + meta.size());
+  auto m = meta.begin();
+  for (auto it = pascal.begin(); it != pascal.end(); ++it) {
+    for (; m != meta.end() && m.key() < it.key(); ++m) out[m.key()] = to_asl(m.value());
+    if (m != meta.end() && m.key() == it.key()) continue;  // the metadata member wins
+    out[it.key()] = std::move(it.value());
+  }
+  for (; m != meta.end(); ++m) out[m.key()] = to_asl(m.value());
   return out;
 }
 
@@ -280,7 +293,7 @@ void CodeBuildIntegration::run_sdk(const asl::TaskRequest& request, const Reply&
   // `.waitForTaskToken`: the call is made; the result comes from SendTaskSuccess/Failure.
   if (request.resource.pattern == asl::IntegrationPattern::kWaitForTaskToken) return;
   reply(asl::task_event::Succeeded{
-      to_asl(model().output_to_pascal(op, out, model::TimestampFormat::kEpochMillis))});
+      model().output_to_pascal_ordered(op, out, model::TimestampFormat::kEpochMillis)});
 }
 
 void CodeBuildIntegration::run_optimized(const asl::TaskRequest& request, const Reply& reply) {
@@ -310,13 +323,14 @@ void CodeBuildIntegration::run_optimized(const asl::TaskRequest& request, const 
     reply(asl::task_event::Failed{optimized_failure(e.type(), e.what(), rid)});
     return;
   }
-  const json pascal = model().output_to_pascal(op, out, model::TimestampFormat::kEpochMillis);
+  asl::Json pascal =
+      model().output_to_pascal_ordered(op, out, model::TimestampFormat::kEpochMillis);
   if (request.resource.pattern != asl::IntegrationPattern::kSync) {
     finish(request.task_id);
-    reply(asl::task_event::Succeeded{to_asl(with_metadata(pascal, out.dump(), rid))});
+    reply(asl::task_event::Succeeded{with_metadata(std::move(pascal), out, rid)});
     return;
   }
-  reply(asl::task_event::Submitted{to_asl(with_metadata(pascal, out.dump(), rid))});
+  reply(asl::task_event::Submitted{with_metadata(std::move(pascal), out, rid)});
   const bool batch = out.contains("buildBatch");
   const std::string id = batch ? out["buildBatch"].value("id", "") : out["build"].value("id", "");
   watch(request, reply, scope, batch, id, op);
@@ -340,13 +354,13 @@ void CodeBuildIntegration::watch(const asl::TaskRequest& request, const Reply& r
       std::lock_guard lock(mu_);
       if (running_.erase(task) == 0) return;  // cancelled
     }
-    const json wrapped = batch ? json{{"buildBatch", doc}} : json{{"build", doc}};
-    const json pascal = model().output_to_pascal(op, wrapped, model::TimestampFormat::kEpochMillis);
+    asl::Json pascal = model().output_member_to_pascal_ordered(
+        op, batch ? "buildBatch" : "build", doc, model::TimestampFormat::kEpochMillis);
     const std::string status = batch ? doc.value("buildBatchStatus", "") : doc.value("buildStatus", "");
     if (status == "SUCCEEDED") {
-      reply(asl::task_event::Succeeded{to_asl(pascal)});
+      reply(asl::task_event::Succeeded{std::move(pascal)});
     } else {
-      reply(asl::task_event::Failed{asl::Failure{"States.TaskFailed", pascal.dump()}});
+      reply(asl::task_event::Failed{asl::Failure{"States.TaskFailed", asl::to_text(pascal)}});
     }
   };
   const auto& w = batch ? backend_.on_batch_complete : backend_.on_build_complete;
@@ -407,8 +421,8 @@ void CodeBuildIntegration::attempt_delete(const asl::TaskRequest& request, Reply
     return;
   }
   finish(request.task_id);
-  const json pascal = model().output_to_pascal(op, out, model::TimestampFormat::kEpochMillis);
-  reply(asl::task_event::Succeeded{to_asl(with_metadata(pascal, out.dump(), rid))});
+  reply(asl::task_event::Succeeded{with_metadata(
+      model().output_to_pascal_ordered(op, out, model::TimestampFormat::kEpochMillis), out, rid)});
 }
 
 }  // namespace scl::integrations

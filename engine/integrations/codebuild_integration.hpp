@@ -86,8 +86,10 @@ class CodeBuildIntegration final : public sfn::ResumableIntegration {
                       core::TimeMs deadline);
   void watch(const asl::TaskRequest& request, const Reply& reply, const core::Scope& scope,
              bool batch, const std::string& id, const std::string& op);
-  nlohmann::json with_metadata(nlohmann::json out, const std::string& body_text,
-                               const std::string& request_id) const;
+  // `pascal` with the SDK's HTTP metadata members added in sorted position; `camel` is the API
+  // response it was converted from (its text length is the Content-Length).
+  asl::Json with_metadata(asl::Json pascal, const nlohmann::json& camel,
+                          const std::string& request_id) const;
 
   CodeBuildBackend backend_;
   core::Scheduler& scheduler_;

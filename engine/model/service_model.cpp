@@ -804,6 +804,76 @@ json to_pascal_impl(const Impl& impl, std::uint32_t id, const json& v,
   return v;
 }
 
+// The ordered_json flavour of to_pascal_impl, in one pass (the task results of the Step
+// Functions integrations are ordered_json). Object members come out in the order the `json`
+// flavour would hold them: sorted by their PascalCase name, a later duplicate winning.
+using OrderedVector = nlohmann::ordered_json::object_t::Container;
+
+nlohmann::ordered_json ordered_copy(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: {
+      nlohmann::ordered_json out = nlohmann::ordered_json::object();
+      auto& members = static_cast<OrderedVector&>(out.get_ref<nlohmann::ordered_json::object_t&>());
+      members.reserve(v.size());
+      // std::map order: unique and sorted already.
+      for (const auto& [key, value] : v.get_ref<const json::object_t&>())
+        members.emplace_back(key, ordered_copy(value));
+      return out;
+    }
+    case json::value_t::array: {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      out.get_ref<nlohmann::ordered_json::array_t&>().reserve(v.size());
+      for (const json& e : v) out.push_back(ordered_copy(e));
+      return out;
+    }
+    case json::value_t::string: return v.get_ref<const std::string&>();
+    case json::value_t::boolean: return v.get<bool>();
+    case json::value_t::number_integer: return v.get<std::int64_t>();
+    case json::value_t::number_unsigned: return v.get<std::uint64_t>();
+    case json::value_t::number_float: return v.get<double>();
+    case json::value_t::null: return nullptr;
+    default: return nlohmann::ordered_json::parse(v.dump());
+  }
+}
+
+nlohmann::ordered_json to_pascal_ordered(const Impl& impl, std::uint32_t id, const json& v,
+                                         TimestampFormat ts) {
+  const Shape& s = impl.shapes[id];
+  if (s.type == Type::kTimestamp && v.is_number() && ts == TimestampFormat::kEpochMillis) {
+    return static_cast<std::int64_t>(std::llround(v.get<double>() * 1000.0));
+  }
+  if (s.type == Type::kStructure && v.is_object()) {
+    std::vector<std::pair<std::string, nlohmann::ordered_json>> entries;
+    entries.reserve(v.size());
+    for (const auto& [key, value] : v.get_ref<const json::object_t&>()) {
+      if (const Member* m = member_by(s, s.by_name, &Member::name, key)) {
+        entries.emplace_back(m->pascal, to_pascal_ordered(impl, m->shape, value, ts));
+      } else {
+        entries.emplace_back(capitalise(key), ordered_copy(value));
+      }
+    }
+    const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+    // Sorted camelCase names stay sorted when capitalised unless some start upper-case.
+    if (!std::is_sorted(entries.begin(), entries.end(), by_key))
+      std::stable_sort(entries.begin(), entries.end(), by_key);
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    auto& members = static_cast<OrderedVector&>(out.get_ref<nlohmann::ordered_json::object_t&>());
+    members.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (i + 1 < entries.size() && entries[i + 1].first == entries[i].first) continue;
+      members.emplace_back(std::move(entries[i].first), std::move(entries[i].second));
+    }
+    return out;
+  }
+  if (s.type == Type::kList && v.is_array() && s.member != kNoShape) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    out.get_ref<nlohmann::ordered_json::array_t&>().reserve(v.size());
+    for (const json& e : v) out.push_back(to_pascal_ordered(impl, s.member, e, ts));
+    return out;
+  }
+  return ordered_copy(v);
+}
+
 void pointer_append(std::string& path, std::string_view token) {
   path += '/';
   for (const char c : token) {
@@ -978,6 +1048,31 @@ nlohmann::json ServiceModel::output_to_pascal(std::string_view operation,
     return out;
   }
   return to_pascal_impl(*impl_, output, camel, timestamps);
+}
+
+nlohmann::ordered_json ServiceModel::output_to_pascal_ordered(std::string_view operation,
+                                                              const nlohmann::json& camel,
+                                                              TimestampFormat timestamps) const {
+  const std::uint32_t output = impl_->op_output[impl_->require_op(operation)];
+  if (output == kNoShape) return ordered_copy(output_to_pascal(operation, camel, timestamps));
+  return to_pascal_ordered(*impl_, output, camel, timestamps);
+}
+
+nlohmann::ordered_json ServiceModel::output_member_to_pascal_ordered(
+    std::string_view operation, std::string_view member, const nlohmann::json& value,
+    TimestampFormat timestamps) const {
+  const std::uint32_t output = impl_->op_output[impl_->require_op(operation)];
+  const Member* m = output == kNoShape
+                        ? nullptr
+                        : member_by(impl_->shapes[output], impl_->shapes[output].by_name,
+                                    &Member::name, member);
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  if (m == nullptr) {
+    out[capitalise(member)] = ordered_copy(value);
+  } else {
+    out[m->pascal] = to_pascal_ordered(*impl_, m->shape, value, timestamps);
+  }
+  return out;
 }
 
 }  // namespace scl::model

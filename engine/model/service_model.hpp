@@ -175,6 +175,15 @@ class ServiceModel {
   [[nodiscard]] nlohmann::json output_to_pascal(
       std::string_view operation, const nlohmann::json& camel,
       TimestampFormat timestamps = TimestampFormat::kAsIs) const;
+  // The same result as ordered_json (members in the order output_to_pascal() holds them),
+  // built in one pass: what the Step Functions integrations hand to the interpreter.
+  [[nodiscard]] nlohmann::ordered_json output_to_pascal_ordered(
+      std::string_view operation, const nlohmann::json& camel,
+      TimestampFormat timestamps = TimestampFormat::kAsIs) const;
+  // output_to_pascal_ordered(operation, {{member, value}}) without building that wrapper.
+  [[nodiscard]] nlohmann::ordered_json output_member_to_pascal_ordered(
+      std::string_view operation, std::string_view member, const nlohmann::json& value,
+      TimestampFormat timestamps = TimestampFormat::kAsIs) const;
 
   struct Impl;  // defined in service_model.cpp
 

@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "engine/core/json_text.hpp"
 #include "engine/core/log.hpp"
 #include "engine/core/page_token.hpp"
 #include "engine/core/serial_queue.hpp"
@@ -164,8 +165,9 @@ struct StepFunctionsService::Execution {
   std::map<std::uint64_t, Timer> timers;  // by stepper timer id
   struct Task {
     asl::TaskRequest request;
+    std::string request_text;  // request_to_json(request) as text: fixed for the task's life
     std::uint64_t global_id = 0;
-    std::optional<asl::Json> submitted;
+    std::optional<std::string> submitted;  // a `.sync` task's TaskSubmitted output, as text
     asl::TaskIntegration* integration = nullptr;
   };
   std::map<std::uint64_t, Task> tasks;  // by stepper task id
@@ -419,15 +421,32 @@ StepFunctionsService::ExecPtr StepFunctionsService::launch(
 
 std::string StepFunctionsService::snapshot(const Execution& ex) const {
   if (ex.finished) return "{}";
-  asl::Json timers = asl::Json::array();
-  for (const auto& [id, t] : ex.timers) timers.push_back({id, t.at});
-  asl::Json tasks = asl::Json::array();
-  for (const auto& [id, t] : ex.tasks) {
-    asl::Json j = {{"request", request_to_json(t.request)}};
-    if (t.submitted) j["submitted"] = *t.submitted;
-    tasks.push_back(j);
+  // Written as text: a running task's request and `.sync` submission (a whole Build document)
+  // are serialized once when they arrive, not copied and re-serialized on every step.
+  std::string out = "{\"stepper\":";
+  out += ex.stepper->state_text();
+  out += ",\"timers\":[";
+  bool first = true;
+  for (const auto& [id, t] : ex.timers) {
+    if (!first) out += ',';
+    first = false;
+    out += '[' + std::to_string(id) + ',' + std::to_string(t.at) + ']';
   }
-  return asl::to_text(asl::Json{{"stepper", ex.stepper->to_json()}, {"timers", timers}, {"tasks", tasks}});
+  out += "],\"tasks\":[";
+  first = true;
+  for (const auto& [id, t] : ex.tasks) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"request\":";
+    out += t.request_text;
+    if (t.submitted) {
+      out += ",\"submitted\":";
+      out += *t.submitted;
+    }
+    out += '}';
+  }
+  out += "]}";
+  return out;
 }
 
 void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
@@ -452,6 +471,7 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
     } else if (auto* inv = std::get_if<asl::effect::InvokeTask>(&e)) {
       Execution::Task task;
       task.request = inv->request;
+      task.request_text = asl::to_text(request_to_json(task.request));
       task.global_id = next_global_task_++;
       task.integration = registry_.find(inv->request.resource);
       if (inv->request.task_token) {
@@ -581,7 +601,8 @@ void StepFunctionsService::on_reply(const std::weak_ptr<Execution>& weak, std::u
     if (ex->finished) return;
     auto it = ex->tasks.find(local);
     if (it == ex->tasks.end()) return;  // cancelled or already answered
-    if (auto* s = std::get_if<asl::task_event::Submitted>(&ev)) it->second.submitted = s->output;
+    if (auto* s = std::get_if<asl::task_event::Submitted>(&ev))
+      it->second.submitted = asl::to_text(s->output);
     const bool ends = std::holds_alternative<asl::task_event::Succeeded>(ev) ||
                       std::holds_alternative<asl::task_event::Failed>(ev);
     if (ends) ex->tasks.erase(it);
@@ -930,14 +951,19 @@ std::size_t StepFunctionsService::recover() {
         auto req = request_from_json(t.at("request"));
         Execution::Task task;
         task.request = req;
+        task.request_text = asl::to_text(request_to_json(req));
         task.global_id = next_global_task_++;
         task.integration = registry_.find(req.resource);
-        if (t.contains("submitted")) task.submitted = t["submitted"];
+        std::optional<asl::Json> submitted;
+        if (t.contains("submitted")) {
+          submitted = t["submitted"];
+          task.submitted = asl::to_text(*submitted);
+        }
         if (req.task_token) {
           std::lock_guard lock(mu_);
           tokens_[*req.task_token] = row.arn;
         }
-        tasks.emplace_back(req, task.submitted);
+        tasks.emplace_back(req, std::move(submitted));
         ex->tasks[req.task_id] = std::move(task);
       }
       {

@@ -140,6 +140,8 @@ inline RunResult run(std::shared_ptr<const StateMachine> machine, const Json& in
     }
     // Persistence round trip after every call.
     const Json snap = stepper->to_json();
+    if (stepper->state_text() != to_text(snap))
+      throw std::runtime_error("Stepper::state_text differs from to_text(to_json())");
     stepper = std::make_unique<Stepper>(Stepper::from_json(machine, random, Json::parse(to_text(snap))));
     if (stepper->to_json() != snap) throw std::runtime_error("snapshot round trip changed the state");
   };

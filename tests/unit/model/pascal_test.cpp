@@ -159,3 +159,53 @@ TEST_CASE("operation-level helpers reject unknown operations") {
   CHECK_THROWS_AS((void)cb().output_to_pascal("Nope", json::object()), std::invalid_argument);
   CHECK_THROWS_AS((void)cb().to_pascal("Nope", json::object()), std::invalid_argument);
 }
+
+TEST_CASE("output_to_pascal_ordered equals output_to_pascal, text and member order included") {
+  // The integrations hand the ordered flavour to the interpreter; its text (history events,
+  // States.TaskFailed causes) must be what the std::map flavour printed: members sorted by
+  // PascalCase name, including unmodeled members that start upper-case and a later duplicate.
+  const json build{{"id", "p:1"},
+                   {"arn", "arn:aws:codebuild:us-east-1:1:build/p:1"},
+                   {"startTime", 1700000000.123},
+                   {"endTime", 1700000012.5},
+                   {"buildStatus", "SUCCEEDED"},
+                   {"phases", json::array({{{"phaseType", "SUBMITTED"},
+                                            {"startTime", 1700000000.123},
+                                            {"durationInSeconds", 0}}})},
+                   {"environment",
+                    {{"type", "LINUX_CONTAINER"},
+                     {"environmentVariables",
+                      json::array({{{"name", "K"}, {"value", "v\u00e9\"q"}}})}}},
+                   {"Zeta", 1},
+                   {"alpha", json::array({1.5, nullptr, true, -3})},
+                   {"FutureField", {{"b", 1}, {"A", 2}}},
+                   {"futureField", "lower wins over upper (sorted later)"}};
+  const json outputs[] = {
+      json{{"build", build}},
+      json{{"build", build}, {"Aaa", 0}, {"zzz", "x"}},
+      json{{"reports", json::array({{{"arn", "a"},
+                                     {"testSummary",
+                                      {{"total", 2},
+                                       {"statusCounts", {{"SUCCEEDED", 1}, {"failed", 1}}}}}}})},
+           {"reportsNotFound", json::array({"b"})}},
+  };
+  const char* ops[] = {"StartBuild", "StartBuild", "BatchGetReports"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (auto ts : {scl::model::TimestampFormat::kAsIs, scl::model::TimestampFormat::kEpochMillis}) {
+      const json expected = cb().output_to_pascal(ops[i], outputs[i], ts);
+      const nlohmann::ordered_json got = cb().output_to_pascal_ordered(ops[i], outputs[i], ts);
+      CHECK(got.dump() == expected.dump());
+    }
+  }
+  // An operation without an output shape, and the member form used for `.sync` results.
+  CHECK(cb().output_to_pascal_ordered("StopBuild", json{{"build", build}}).dump() ==
+        cb().output_to_pascal("StopBuild", json{{"build", build}}).dump());
+  CHECK(cb().output_member_to_pascal_ordered("StartBuild", "build", build,
+                                             scl::model::TimestampFormat::kEpochMillis)
+            .dump() ==
+        cb().output_to_pascal("StartBuild", json{{"build", build}},
+                              scl::model::TimestampFormat::kEpochMillis)
+            .dump());
+  CHECK(cb().output_member_to_pascal_ordered("StartBuild", "notModeled", json{{"x", 1}}).dump() ==
+        R"({"NotModeled":{"x":1}})");
+}
