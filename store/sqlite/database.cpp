@@ -4,6 +4,8 @@
 
 #include <atomic>
 
+#include "store/sqlite/wal_vfs.hpp"
+
 namespace scl::store {
 namespace {
 std::atomic<int> g_fail_nth{0};
@@ -88,7 +90,8 @@ std::int64_t Tx::changes() const { return sqlite3_changes64(db_.db_); }
 
 Database::Database(const std::string& path) : path_(path) {
   int rc = sqlite3_open_v2(path.c_str(), &db_,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           wal_vfs::name());
   if (rc != SQLITE_OK) {
     std::string msg = "open " + path;
     if (db_ != nullptr) {
@@ -122,6 +125,7 @@ void Database::exec_locked(std::string_view sql) {
     sqlite3_free(err);
     throw DbError(rc, "exec: " + msg);
   }
+  flush_wal();  // scripts (migrations, pragmas) may have committed
 }
 
 sqlite3_stmt* Database::cached(std::string_view sql) {
@@ -136,7 +140,19 @@ sqlite3_stmt* Database::cached(std::string_view sql) {
 }
 
 void Database::begin() { Stmt(cached("BEGIN IMMEDIATE")).run(); }
-void Database::commit() { Stmt(cached("COMMIT")).run(); }
+void Database::commit() {
+  Stmt(cached("COMMIT")).run();
+  flush_wal();
+}
+
+void Database::flush_wal() {
+  // The log's appends are held back to be written with one call (wal_vfs.hpp); a committed
+  // transaction must reach the operating system before the caller acknowledges it.
+  sqlite3_file* log = nullptr;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log) != SQLITE_OK) return;
+  if (const int rc = wal_vfs::flush(log); rc != SQLITE_OK)
+    throw DbError(rc, std::string("write-ahead log: ") + sqlite3_errstr(rc));
+}
 void Database::rollback() noexcept {
   if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }

@@ -103,6 +103,7 @@ class Database {
   void begin();
   void commit();
   void rollback() noexcept;
+  void flush_wal();
   sqlite3_stmt* cached(std::string_view sql);
   void exec_locked(std::string_view sql);
 
