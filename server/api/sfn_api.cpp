@@ -1,5 +1,6 @@
 #include "server/api/sfn_api.hpp"
 
+#include "engine/asl/nesting.hpp"
 #include "engine/model/service_model.hpp"
 #include "engine/sfn/errors.hpp"
 #include "engine/sfn/service.hpp"
@@ -13,7 +14,7 @@ namespace {
 // ~80,000). Such payloads are refused here, at the limit the engine applies to everything else it
 // parses (engine/asl/nesting.hpp, kMaxNesting). NOTE(emulator): AWS's Jackson parser refuses
 // documents nested deeper than 1000 levels too; its exact message is not evidenced.
-constexpr int kMaxPayloadNesting = 1000;
+constexpr int kMaxPayloadNesting = asl::kMaxNesting;
 
 bool nests_too_deep(const nlohmann::json& in, const char* member) {
   auto it = in.find(member);

@@ -7,6 +7,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <random>
+
+#include "engine/core/id_source.hpp"
 #include "engine/core/log.hpp"
 
 namespace scl::server {
@@ -40,6 +43,31 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(limits_.max_body_bytes);
     parser_->header_limit(64 * 1024);
     stream_.expires_after(first_request_ ? limits_.read_timeout : limits_.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  // RFC 9110 10.1.1: a client that sent `Expect: 100-continue` (curl does for bodies over
+  // 1 KiB, the AWS SDK for Java on request) waits for an interim 100 before sending the body.
+  // A body over the limit was refused with the header already (413, no 100).
+  void on_header(beast::error_code ec) {
+    if (ec || parser_->is_done()) return on_read(ec);
+    const auto& h = parser_->get();
+    if (h.version() >= 11 && beast::iequals(h[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+                          if (wec) return self->close();
+                          self->read_body();
+                        });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
@@ -99,6 +127,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (static_cast<unsigned char>(c) >= 0x20) escaped.push_back(c);
     }
     res.body = "{\"__type\":\"" + type + "\",\"message\":\"" + escaped + "\"}";
+    res.headers.emplace_back("x-amzn-RequestId", new_request_id());
     res.headers.emplace_back("x-amzn-ErrorType", type);
     write(std::move(res));
   }
@@ -160,6 +189,13 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const auto hi = rng();
+  const auto lo = rng();
+  return core::format_uuid_v4(hi, lo);
+}
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(net::io_context& ioc, std::shared_ptr<const Handler> h, HttpLimits l)

@@ -16,6 +16,10 @@ class io_context;
 
 namespace scl::server {
 
+/// A fresh request id (v4 UUID) from a thread-local generator: `x-amzn-RequestId` of every
+/// answer, including the HTTP layer's own (malformed request, 413).
+std::string new_request_id();
+
 struct HttpRequest {
   std::string method;
   std::string target;

@@ -1,6 +1,5 @@
 #include "server/protocol/router.hpp"
 
-#include <random>
 
 #include "engine/core/aws_error.hpp"
 #include "engine/core/id_source.hpp"
@@ -21,35 +20,6 @@ bool acceptable_content_type(const std::string& ct) {
          base == "application/json";
 }
 }  // namespace
-
-std::string new_request_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const auto hi = rng();
-  const auto lo = rng();
-  return core::format_uuid_v4(hi, lo);
-}
-
-int json_nesting_depth(std::string_view text, int cap) {
-  int depth = 0;
-  int max_depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') {
-      if (++depth > max_depth) max_depth = depth;
-      if (max_depth >= cap) return max_depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return max_depth;
-}
 
 void Router::add_service(ServiceApi api) { services_.push_back(std::move(api)); }
 

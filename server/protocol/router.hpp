@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/json_nesting.hpp"
 #include "server/net/http_server.hpp"
 #include "server/protocol/identity.hpp"
 
@@ -66,10 +67,7 @@ class Router {
   AdminFn admin_;
 };
 
-/// Deepest nesting of arrays/objects in a JSON text (strings skipped); stops counting at `cap`.
-int json_nesting_depth(std::string_view text, int cap);
+using core::json_nesting_depth;  // the HTTP layer's depth check (engine/core/json_nesting.hpp)
 
-/// A fresh request id (v4 UUID) from a thread-local generator.
-std::string new_request_id();
 
 }  // namespace scl::server

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import socket
 import struct
 import threading
@@ -559,6 +560,39 @@ def test_content_length_over_the_limit_is_refused_before_the_body(emu):
     """The 413 comes from the header alone: nothing needs to be sent."""
     data = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: " + cb("StartBuild").encode()
             + b"\r\nContent-Length: 99999999999\r\n\r\n{")
+    (response,) = parse_responses(exchange(emu.port, data))
+    assert_error(response, "RequestEntityTooLargeException", statuses=[413])
+    # The HTTP layer's own answers carry a request id like every other answer.
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+                        response[1].get("x-amzn-requestid", "")), response[1]
+
+
+def test_expect_100_continue_is_answered_before_the_body(emu):
+    """curl sends `Expect: 100-continue` for bodies over 1 KiB and waits (1 s) for an interim
+    100 before sending the body; the server answers at once, then answers the request."""
+    body = b'{"sortBy": "NAME"' + b" " * 2000 + b"}"
+    head = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: " + cb("ListProjects").encode()
+            + b"\r\nContent-Type: application/x-amz-json-1.1\r\nExpect: 100-continue"
+            + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+    s = socket.create_connection(("127.0.0.1", emu.port), timeout=0.5)
+    try:
+        s.sendall(head)
+        interim = s.recv(4096)  # socket.timeout here means no 100 came
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n", interim
+        s.sendall(body)
+        s.shutdown(socket.SHUT_WR)
+        s.settimeout(10)
+        out = b""
+        while piece := s.recv(65536):
+            out += piece
+    finally:
+        s.close()
+    ((status, headers, payload),) = parse_responses(out)
+    assert status == 200 and "projects" in json.loads(payload), (status, payload)
+    assert headers.get("x-amzn-requestid"), headers
+    # Over the limit: refused from the header, without inviting the body.
+    data = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: " + cb("StartBuild").encode()
+            + b"\r\nExpect: 100-continue\r\nContent-Length: 99999999999\r\n\r\n")
     (response,) = parse_responses(exchange(emu.port, data))
     assert_error(response, "RequestEntityTooLargeException", statuses=[413])
 
