@@ -58,17 +58,22 @@ class ObjectText {
       unum(k, *v);
     }
   }
-  template <class Range>
-  void nums(std::string_view k, const Range& values) {
+  /// An array member: `each(out, element)` appends one element's text.
+  template <class Range, class Fn>
+  void array(std::string_view k, const Range& values, Fn each) {
     std::string& o = key(k);
     o += '[';
     bool first = true;
-    for (const auto v : values) {
+    for (const auto& v : values) {
       if (!first) o += ',';
       first = false;
-      o += std::to_string(v);
+      each(o, v);
     }
     o += ']';
+  }
+  template <class Range>
+  void nums(std::string_view k, const Range& values) {
+    array(k, values, [](std::string& o, auto v) { o += std::to_string(v); });
   }
 
  private:
@@ -107,72 +112,49 @@ void Stepper::write_text(std::string& out) const {
   o.unum("nextTimerId", next_timer_id_);
   o.unum("nextTaskId", next_task_id_);
   o.unum("topFrame", top_frame_);
-  {
-    std::string& a = o.key("frames");
-    a += '[';
-    bool first = true;
-    for (const auto& [id, f] : frames_) {
-      if (!first) a += ',';
-      first = false;
-      ObjectText fr(a);
-      fr.unum("id", f.id);
-      fr.str("graph", f.graph_id);
-      fr.opt("parent", f.parent);
-      fr.unum("index", f.index);
-      fr.str("state", f.state);
-      fr.num("phase", static_cast<int>(f.phase));
-      fr.json("rawInput", f.raw_input);
-      fr.json("effectiveInput", f.effective_input);
-      fr.num("lastEventId", f.last_event_id);
-      fr.num("enteredEventId", f.entered_event_id);
-      fr.num("enteredTime", f.entered_time);
-      fr.nums("retryAttempts", f.retry_attempts);
-      fr.num("retryCount", f.retry_count);
-      fr.opt("taskId", f.task_id);
-      fr.opt("timerId", f.timer_id);
-      fr.opt("timeoutTimer", f.timeout_timer);
-      fr.opt("heartbeatTimer", f.heartbeat_timer);
-      fr.opt("heartbeatSeconds", f.heartbeat_seconds);
-      fr.opt("taskToken", f.task_token);
-      fr.nums("children", f.children);
-      fr.json("childResults", f.child_results);
-      fr.json("items", f.items);
-      fr.unum("nextItem", f.next_item);
-      fr.unum("running", f.running);
-      fr.unum("maxConcurrency", f.max_concurrency);
-      fr.unum("failedItems", f.failed_items);
-      fr.opt("toleratedPercentage", f.tolerated_percentage);
-      fr.opt("toleratedCount", f.tolerated_count);
-    }
-    a += ']';
-  }
-  {
-    std::string& a = o.key("timers");
-    a += '[';
-    bool first = true;
-    for (const auto& [id, t] : timers_) {
-      if (!first) a += ',';
-      first = false;
-      ObjectText tm(a);
-      tm.unum("id", id);
-      tm.num("kind", static_cast<int>(t.kind));
-      tm.unum("frame", t.frame);
-    }
-    a += ']';
-  }
-  {
-    std::string& a = o.key("tasks");
-    a += '[';
-    bool first = true;
-    for (const auto& [task, frame] : tasks_) {
-      if (!first) a += ',';
-      first = false;
-      ObjectText tk(a);
-      tk.unum("task", task);
-      tk.unum("frame", frame);
-    }
-    a += ']';
-  }
+  o.array("frames", frames_, [](std::string& a, const auto& entry) {
+    const Frame& f = entry.second;
+    ObjectText fr(a);
+    fr.unum("id", f.id);
+    fr.str("graph", f.graph_id);
+    fr.opt("parent", f.parent);
+    fr.unum("index", f.index);
+    fr.str("state", f.state);
+    fr.num("phase", static_cast<int>(f.phase));
+    fr.json("rawInput", f.raw_input);
+    fr.json("effectiveInput", f.effective_input);
+    fr.num("lastEventId", f.last_event_id);
+    fr.num("enteredEventId", f.entered_event_id);
+    fr.num("enteredTime", f.entered_time);
+    fr.nums("retryAttempts", f.retry_attempts);
+    fr.num("retryCount", f.retry_count);
+    fr.opt("taskId", f.task_id);
+    fr.opt("timerId", f.timer_id);
+    fr.opt("timeoutTimer", f.timeout_timer);
+    fr.opt("heartbeatTimer", f.heartbeat_timer);
+    fr.opt("heartbeatSeconds", f.heartbeat_seconds);
+    fr.opt("taskToken", f.task_token);
+    fr.nums("children", f.children);
+    fr.json("childResults", f.child_results);
+    fr.json("items", f.items);
+    fr.unum("nextItem", f.next_item);
+    fr.unum("running", f.running);
+    fr.unum("maxConcurrency", f.max_concurrency);
+    fr.unum("failedItems", f.failed_items);
+    fr.opt("toleratedPercentage", f.tolerated_percentage);
+    fr.opt("toleratedCount", f.tolerated_count);
+  });
+  o.array("timers", timers_, [](std::string& a, const auto& entry) {
+    ObjectText tm(a);
+    tm.unum("id", entry.first);
+    tm.num("kind", static_cast<int>(entry.second.kind));
+    tm.unum("frame", entry.second.frame);
+  });
+  o.array("tasks", tasks_, [](std::string& a, const auto& entry) {
+    ObjectText tk(a);
+    tk.unum("task", entry.first);
+    tk.unum("frame", entry.second);
+  });
   o.nums("runnable", runnable_);
 }
 
