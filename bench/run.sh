@@ -30,6 +30,13 @@ aws() { # port target body
   curl -s -X POST "http://127.0.0.1:$1/" -H "Content-Type: $ct" \
     -H "X-Amz-Target: $2" -H "Authorization: AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/codebuild/aws4_request, SignedHeaders=host, Signature=0" \
     -d "$3"; }
+settle() { # port: wait (at most 60 s) until no timer is pending (every build has completed)
+  for _ in $(seq 1 600); do
+    [ "$(curl -s "http://127.0.0.1:$1/_emulator/clock" | python3 -c 'import json,sys;print(json.load(sys.stdin)["pendingTimers"])')" = 0 ] && return 0
+    sleep 0.1
+  done
+  echo "timers still pending after 60 s" >&2
+}
 load() { # name port target body
   local out
   local ct=application/x-amz-json-1.1
@@ -83,6 +90,9 @@ load "nginx static JSON (ceiling)" "$NPORT" "x" '{}'
 load "ours ListProjects" "$PORT" CodeBuild_20161006.ListProjects '{}'
 load "ours BatchGetBuilds" "$PORT" CodeBuild_20161006.BatchGetBuilds "{\"ids\":[\"$BID\"]}"
 load "ours StartBuild" "$PORT" CodeBuild_20161006.StartBuild '{"projectName":"bench"}'
+# The builds just started run for 6 s (default phases) and then complete, each a write of its
+# own: let them finish first, so the next workload is measured alone, not beside ~10,000 of them.
+settle "$PORT"
 # Step Functions: a 10-state Pass machine (STANDARD, durable) and the same as EXPRESS (sync);
 # a startBuild.sync machine whose builds have zero-length phases.
 PASS10=$(python3 -c 'import json
