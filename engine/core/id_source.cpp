@@ -52,4 +52,11 @@ std::string SequentialIdSource::uuid() {
   return format_uuid_v4(0, n);
 }
 
+std::string thread_uuid_v4() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const auto hi = rng();
+  const auto lo = rng();
+  return format_uuid_v4(hi, lo);
+}
+
 }  // namespace scl::core

@@ -39,4 +39,7 @@ class SequentialIdSource final : public IdSource {
 /// Formats two 64-bit halves as a v4 UUID (version and variant bits forced).
 std::string format_uuid_v4(std::uint64_t hi, std::uint64_t lo);
 
+/// A random v4 UUID from a thread-local generator (no lock): request ids.
+std::string thread_uuid_v4();
+
 }  // namespace scl::core

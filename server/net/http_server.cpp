@@ -7,9 +7,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <random>
-
-#include "engine/core/id_source.hpp"
 #include "engine/core/log.hpp"
 
 namespace scl::server {
@@ -189,13 +186,6 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
-
-std::string new_request_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const auto hi = rng();
-  const auto lo = rng();
-  return core::format_uuid_v4(hi, lo);
-}
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(net::io_context& ioc, std::shared_ptr<const Handler> h, HttpLimits l)

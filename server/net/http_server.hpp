@@ -10,15 +10,17 @@
 #include <utility>
 #include <vector>
 
+#include "engine/core/id_source.hpp"
+
 namespace boost::asio {
 class io_context;
 }
 
 namespace scl::server {
 
-/// A fresh request id (v4 UUID) from a thread-local generator: `x-amzn-RequestId` of every
-/// answer, including the HTTP layer's own (malformed request, 413).
-std::string new_request_id();
+/// A fresh request id: `x-amzn-RequestId` of every answer, including the HTTP layer's own
+/// (malformed request, 413). Header-only, so the request fuzzer links without this layer.
+inline std::string new_request_id() { return core::thread_uuid_v4(); }
 
 struct HttpRequest {
   std::string method;
