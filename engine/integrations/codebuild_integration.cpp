@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/core/aws_error.hpp"
+#include "engine/core/json_convert.hpp"
 #include "engine/core/json_text.hpp"
 #include "engine/core/log.hpp"
 #include "engine/model/service_model.hpp"
@@ -67,33 +68,8 @@ std::string http_date(core::TimeMs ms) {
   return buf;
 }
 
-// The same value in the other JSON flavour (object members in the source's order: sorted for
-// `json`, as written for asl::Json), without a trip through text.
-template <class To, class From>
-To convert(const From& j) {
-  using V = typename From::value_t;
-  switch (j.type()) {
-    case V::object: {
-      To out = To::object();
-      for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = convert<To>(it.value());
-      return out;
-    }
-    case V::array: {
-      To out = To::array();
-      for (const auto& v : j) out.push_back(convert<To>(v));
-      return out;
-    }
-    case V::string: return To(j.template get_ref<const std::string&>());
-    case V::boolean: return To(j.template get<bool>());
-    case V::number_integer: return To(j.template get<std::int64_t>());
-    case V::number_unsigned: return To(j.template get<std::uint64_t>());
-    case V::number_float: return To(j.template get<double>());
-    case V::null: return To(nullptr);
-    default: return To::parse(j.dump());
-  }
-}
-asl::Json to_asl(const json& j) { return convert<asl::Json>(j); }
-json from_asl(const asl::Json& j) { return convert<json>(j); }
+asl::Json to_asl(const json& j) { return core::json_convert<asl::Json>(j); }
+json from_asl(const asl::Json& j) { return core::json_convert<json>(j); }
 
 // "sfn-" and 16 hex digits of FNV-1a over the invocation key.
 std::string invocation_token(const std::string& key) {

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "engine/core/json_convert.hpp"
 #include "engine/model/embedded_models.hpp"
 #include "engine/model/java_regex.hpp"
 
@@ -810,30 +811,7 @@ json to_pascal_impl(const Impl& impl, std::uint32_t id, const json& v,
 using OrderedVector = nlohmann::ordered_json::object_t::Container;
 
 nlohmann::ordered_json ordered_copy(const json& v) {
-  switch (v.type()) {
-    case json::value_t::object: {
-      nlohmann::ordered_json out = nlohmann::ordered_json::object();
-      auto& members = static_cast<OrderedVector&>(out.get_ref<nlohmann::ordered_json::object_t&>());
-      members.reserve(v.size());
-      // std::map order: unique and sorted already.
-      for (const auto& [key, value] : v.get_ref<const json::object_t&>())
-        members.emplace_back(key, ordered_copy(value));
-      return out;
-    }
-    case json::value_t::array: {
-      nlohmann::ordered_json out = nlohmann::ordered_json::array();
-      out.get_ref<nlohmann::ordered_json::array_t&>().reserve(v.size());
-      for (const json& e : v) out.push_back(ordered_copy(e));
-      return out;
-    }
-    case json::value_t::string: return v.get_ref<const std::string&>();
-    case json::value_t::boolean: return v.get<bool>();
-    case json::value_t::number_integer: return v.get<std::int64_t>();
-    case json::value_t::number_unsigned: return v.get<std::uint64_t>();
-    case json::value_t::number_float: return v.get<double>();
-    case json::value_t::null: return nullptr;
-    default: return nlohmann::ordered_json::parse(v.dump());
-  }
+  return core::json_convert<nlohmann::ordered_json>(v);
 }
 
 nlohmann::ordered_json to_pascal_ordered(const Impl& impl, std::uint32_t id, const json& v,

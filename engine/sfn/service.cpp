@@ -471,7 +471,8 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
     } else if (auto* inv = std::get_if<asl::effect::InvokeTask>(&e)) {
       Execution::Task task;
       task.request = inv->request;
-      task.request_text = asl::to_text(request_to_json(task.request));
+      // Only a standard execution's snapshot holds it; an express one is never persisted.
+      if (!ex->express) task.request_text = asl::to_text(request_to_json(task.request));
       task.global_id = next_global_task_++;
       task.integration = registry_.find(inv->request.resource);
       if (inv->request.task_token) {
@@ -601,7 +602,7 @@ void StepFunctionsService::on_reply(const std::weak_ptr<Execution>& weak, std::u
     if (ex->finished) return;
     auto it = ex->tasks.find(local);
     if (it == ex->tasks.end()) return;  // cancelled or already answered
-    if (auto* s = std::get_if<asl::task_event::Submitted>(&ev))
+    if (auto* s = std::get_if<asl::task_event::Submitted>(&ev); s != nullptr && !ex->express)
       it->second.submitted = asl::to_text(s->output);
     const bool ends = std::holds_alternative<asl::task_event::Succeeded>(ev) ||
                       std::holds_alternative<asl::task_event::Failed>(ev);
