@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 what=${1:-test}
 
 build_pkgs=(build-essential cmake ninja-build ccache pkg-config libboost1.81-dev
-            nlohmann-json3-dev libsqlite3-dev libyaml-cpp-dev doctest-dev)
+            nlohmann-json3-dev libsqlite3-dev libyaml-cpp-dev doctest-dev libpcre2-dev libssl-dev)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 test_pkgs=(python3 python3-boto3 python3-pytest awscli nodejs npm docker-compose curl)
 
