@@ -40,6 +40,7 @@ Local emulator of AWS CodeBuild (and the Step Functions CodeBuild integration).
   --finalize-seconds N     FINALIZING time after StopBuild before a build is deletable (default 3)
   --rules-file FILE        JSON simulation rules by project name (see README)
   --threads N              I/O threads (default: number of cores)
+  --workers N              threads that run Step Functions execution steps (default: cores)
   --account-id ID          account for requests whose access key is not 12 digits (default 123456789012)
   --region REGION          region for unsigned requests (default us-east-1)
   --max-body-bytes N       largest accepted request body (default 6291456)
@@ -90,6 +91,7 @@ Config parse_args(const std::vector<std::string>& args) {
       }
     } else if (flag == "--rules-file") c.rules_file = next();
     else if (flag == "--threads") c.threads = parse_int(flag, next(), 1, 256);
+    else if (flag == "--workers") c.workers = parse_int(flag, next(), 1, 256);
     else if (flag == "--account-id") {
       c.account_id = next();
       if (c.account_id.size() != 12 ||

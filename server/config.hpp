@@ -18,6 +18,7 @@ struct Config {
   codebuild::SimulationDefaults simulation;
   std::string rules_file;
   int threads = 0;  // 0 = number of cores
+  int workers = 0;  // execution-step workers; 0 = number of cores
   std::string log_level = "info";
   std::string account_id = "123456789012";
   std::string region = "us-east-1";

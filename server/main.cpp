@@ -17,6 +17,8 @@
 #include "engine/integrations/codebuild_integration.hpp"
 #include "engine/sfn/service.hpp"
 #include "engine/sfn/test_integration.hpp"
+#include "engine/core/crash_guard.hpp"
+#include "engine/core/executor.hpp"
 #include "engine/core/log.hpp"
 #include "server/api/admin_api.hpp"
 #include "server/api/codebuild_api.hpp"
@@ -45,6 +47,16 @@ int run(const server::Config& cfg) {
   const std::string db_path = (std::filesystem::path(cfg.data_dir) / "sfn-codebuild-local.db").string();
   store::Database db(db_path);
   store::migrate(db);
+  // Which execution each earlier crash happened in (issue 11, finding 2). Sanitizer builds keep
+  // their own fatal-signal handlers, which report the crash.
+  const std::string crash_marker =
+      (std::filesystem::path(cfg.data_dir) / "sfn-codebuild-local.crashes").string();
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  const std::vector<std::int64_t> crashed;
+#else
+  core::CrashGuard::install(crash_marker);
+  const std::vector<std::int64_t> crashed = core::CrashGuard::read_and_clear(crash_marker);
+#endif
 
   // Simulated time never goes back behind anything already stored (restarts, --time-scale).
   const core::TimeMs stored = db.read([](store::Tx& tx) {
@@ -108,8 +120,9 @@ int run(const server::Config& cfg) {
   auto codebuild_integration = std::make_shared<integrations::CodeBuildIntegration>(
       std::move(backend), *scheduler, ids, cb_options);
   integrations::CodeBuildIntegration::register_all(integrations, codebuild_integration);
-  sfn::StepFunctionsService stepfunctions(db, *scheduler, ids, integrations);
-  const std::size_t resumed_executions = stepfunctions.recover();
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  core::ThreadPool workers_pool(static_cast<std::size_t>(cfg.workers > 0 ? cfg.workers : cores));
+  sfn::StepFunctionsService stepfunctions(db, *scheduler, ids, integrations, &workers_pool);
 
   server::Router router(server::IdentityDefaults{cfg.account_id, cfg.region});
   router.add_service(codebuild_ops);
@@ -120,8 +133,11 @@ int run(const server::Config& cfg) {
                                batches.reset();
                                reports.reset();
                                codebuild.reset();
+                               workers_pool.wait_idle(30000);
+                               malloc_trim(0);  // give the wiped data's memory back
                              },
-                             nullptr};
+                             nullptr, nullptr};
+  if (manual != nullptr) admin.settle = [&workers_pool] { workers_pool.wait_idle(30000); };
   auto persist_clock = [&] {
     const core::TimeMs t = scheduler->clock().now_ms();
     db.write([t](store::Tx& tx) { store::meta_repo::raise_to(tx, store::meta_repo::kClockKey, t); });
@@ -144,6 +160,10 @@ int run(const server::Config& cfg) {
     ioc.stop();
   });
 
+  // Executions resume once the listener is up; their steps run on the workers, so one that
+  // cannot run fails on its own and the server answers meanwhile.
+  const std::size_t resumed_executions = stepfunctions.recover(crashed);
+
   std::printf("sfn-codebuild-local listening on http://%s:%u\n", cfg.host.c_str(),
               static_cast<unsigned>(http.port()));
   std::fflush(stdout);
@@ -151,12 +171,15 @@ int run(const server::Config& cfg) {
                  std::to_string(resumed_executions) + " execution(s) resumed, clock " +
                  (cfg.manual_clock ? "manual" : "real x" + std::to_string(cfg.time_scale)));
 
-  const int n = cfg.threads > 0 ? cfg.threads
-                                : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  std::vector<std::thread> workers;
-  for (int i = 1; i < n; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  const int n = cfg.threads > 0 ? cfg.threads : cores;
+  std::vector<std::thread> io_threads;
+  for (int i = 1; i < n; ++i) io_threads.emplace_back([&ioc] {
+    core::CrashGuard::prepare_thread();
+    ioc.run();
+  });
   ioc.run();
-  for (auto& t : workers) t.join();
+  for (auto& t : io_threads) t.join();
+  workers_pool.shutdown();  // steps still queued run (and commit) before the services go
   persist_clock();  // simulated time resumes from here after a clean restart
   return 0;
 }

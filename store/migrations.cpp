@@ -8,7 +8,7 @@ namespace scl::store {
 namespace {
 
 // Times are integer epoch milliseconds of simulated time. Echo-only blobs are JSON text.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: CodeBuild projects and builds.
     R"sql(
 CREATE TABLE projects (
@@ -171,6 +171,11 @@ CREATE INDEX builds_by_token ON builds (account, region, project, idempotency_to
   WHERE idempotency_token IS NOT NULL;
 CREATE INDEX build_batches_by_token ON build_batches (account, region, project, idempotency_token)
   WHERE idempotency_token IS NOT NULL;
+)sql",
+    // 6: how often the emulator crashed while running an execution (core::CrashGuard); one that
+    // crashed it twice is failed at recovery instead of resumed.
+    R"sql(
+ALTER TABLE executions ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -1,5 +1,7 @@
 #include "store/sfn_repo.hpp"
 
+#include "store/meta_repo.hpp"
+
 namespace scl::store::sfn_repo {
 namespace {
 constexpr const char* kSmCols =
@@ -26,7 +28,8 @@ StateMachineRow sm_from(const Stmt& s) {
 
 constexpr const char* kExCols =
     "seq, account, region, arn, sm_arn, name, status, input, output, error, cause, start_ms, "
-    "stop_ms, definition, role_arn, sm_updated_ms, state, trace_header";
+    "stop_ms, definition, role_arn, sm_updated_ms, state, trace_header, crashes";
+constexpr const char* kSeqFloorKey = "execution_seq_floor";
 
 std::optional<std::string> opt_text(const Stmt& s, int col) {
   if (s.is_null(col)) return std::nullopt;
@@ -52,6 +55,7 @@ ExecutionRow ex_from(const Stmt& s) {
   r.sm_updated_ms = s.int64(15);
   r.state = s.text(16);
   r.trace_header = opt_text(s, 17);
+  r.crashes = s.int64(18);
   return r;
 }
 
@@ -107,9 +111,11 @@ std::vector<StateMachineRow> list_state_machines(Tx& tx, const core::Scope& scop
 
 void insert_execution(Tx& tx, ExecutionRow& r) {
   auto s = tx.prepare(
-      "INSERT INTO executions (account, region, arn, sm_arn, name, status, input, output, error, "
-      "cause, start_ms, stop_ms, definition, role_arn, sm_updated_ms, state, trace_header) VALUES "
-      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING seq");
+      "INSERT INTO executions (seq, account, region, arn, sm_arn, name, status, input, output, "
+      "error, cause, start_ms, stop_ms, definition, role_arn, sm_updated_ms, state, trace_header) "
+      "VALUES (max(coalesce((SELECT max(seq) FROM executions), 0), coalesce((SELECT value FROM "
+      "meta WHERE key = 'execution_seq_floor'), 0)) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+      "?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING seq");
   s.bind(1, r.scope.account).bind(2, r.scope.region).bind(3, r.arn).bind(4, r.state_machine_arn);
   s.bind(5, r.name).bind(6, r.status).bind(7, r.input);
   bind_opt(s, 8, r.output);
@@ -147,7 +153,7 @@ ExecutionPage list_executions(Tx& tx, const std::string& sm_arn, const std::stri
                               std::optional<std::int64_t> before_seq, int limit) {
   auto s = tx.prepare(
       "SELECT seq, account, region, arn, sm_arn, name, status, '', NULL, NULL, NULL, start_ms, "
-      "stop_ms, '', '', 0, '', NULL FROM executions WHERE sm_arn = ?1 AND (?2 = '' OR status = ?2) "
+      "stop_ms, '', '', 0, '', NULL, 0 FROM executions WHERE sm_arn = ?1 AND (?2 = '' OR status = ?2) "
       "AND seq < ?3 ORDER BY seq DESC LIMIT ?4");
   s.bind(1, sm_arn).bind(2, status).bind(3, before_seq.value_or(INT64_MAX));
   s.bind(4, std::int64_t{limit} + 1);
@@ -170,12 +176,23 @@ std::vector<ExecutionRow> running_executions(Tx& tx) {
   return out;
 }
 
+std::int64_t count_crash(Tx& tx, std::int64_t seq) {
+  auto s = tx.prepare("UPDATE executions SET crashes = crashes + 1 WHERE seq = ?1 RETURNING crashes");
+  s.bind(1, seq);
+  if (!s.step()) return 0;
+  const std::int64_t n = s.int64(0);
+  while (s.step()) {
+  }
+  return n;
+}
+
 void append_events(Tx& tx, std::int64_t execution_seq, const std::vector<HistoryRow>& events) {
   std::size_t i = 0;
   while (i < events.size()) {
     std::size_t j = i + 1;
     std::string body = events[i].body;
-    while (j < events.size() && events[j].id == events[j - 1].id + 1) {
+    while (j < events.size() && events[j].id == events[j - 1].id + 1 && j - i < kChunkEvents &&
+           body.size() + events[j].body.size() < kChunkBytes) {
       body += '\n';
       body += events[j].body;
       ++j;
@@ -239,6 +256,11 @@ core::TimeMs latest_time(Tx& tx) {
 }
 
 void erase_all(Tx& tx) {
+  {
+    auto s = tx.prepare("SELECT coalesce(max(seq), 0) FROM executions");
+    s.step();
+    meta_repo::raise_to(tx, kSeqFloorKey, s.int64(0));
+  }
   tx.exec("DELETE FROM history_chunks; DELETE FROM executions; DELETE FROM state_machines;");
 }
 

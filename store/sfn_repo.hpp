@@ -47,6 +47,7 @@ struct ExecutionRow {
   core::TimeMs sm_updated_ms = 0;  // DescribeStateMachineForExecution updateDate
   std::string state;               // runner snapshot JSON (stepper + pending timers/tasks)
   std::optional<std::string> trace_header;
+  std::int64_t crashes = 0;        // emulator crashes while running it (read only)
 };
 
 struct HistoryRow {
@@ -62,7 +63,9 @@ bool erase_state_machine(Tx& tx, const std::string& arn);
 /// State machines of a scope in creation order, after `after_arn` exclusive-by-position.
 std::vector<StateMachineRow> list_state_machines(Tx& tx, const core::Scope& scope);
 
-void insert_execution(Tx& tx, ExecutionRow& row);  // sets row.seq
+/// Sets row.seq. Sequence numbers only grow, across erase_all() too: a step computed before a
+/// reset can never write into an execution started after it.
+void insert_execution(Tx& tx, ExecutionRow& row);
 std::optional<ExecutionRow> get_execution(Tx& tx, const std::string& arn);
 /// Updates status, output, error, cause, stop_ms and state.
 void update_execution(Tx& tx, const ExecutionRow& row);
@@ -74,9 +77,14 @@ struct ExecutionPage {
 ExecutionPage list_executions(Tx& tx, const std::string& sm_arn, const std::string& status,
                               std::optional<std::int64_t> before_seq, int limit);
 std::vector<ExecutionRow> running_executions(Tx& tx);
+/// Counts one crash of the emulator against execution `seq`; returns the new count (0: none).
+std::int64_t count_crash(Tx& tx, std::int64_t seq);
 
 /// Appends events (ascending ids, each body one line of JSON text without a newline); a
-/// contiguous run of ids is stored as one chunk row.
+/// contiguous run of ids is stored in chunk rows of at most kChunkEvents events and about
+/// kChunkBytes bytes, so a page of history reads only a little more than it returns.
+inline constexpr std::size_t kChunkEvents = 64;
+inline constexpr std::size_t kChunkBytes = 64 * 1024;
 void append_events(Tx& tx, std::int64_t execution_seq, const std::vector<HistoryRow>& events);
 /// Events with id in (after, ...] ascending, or [.., before) descending.
 std::vector<HistoryRow> events(Tx& tx, std::int64_t execution_seq, bool reverse,

@@ -84,10 +84,14 @@ struct ExecutionFinished {
   std::optional<std::string> error;
   std::optional<std::string> cause;
 };
+/// The call stopped at its event budget with work left: persist what it produced, then call
+/// Stepper::resume() (from a fresh turn of the execution's queue, so other work interleaves).
+struct Continue {};
 }  // namespace effect
 
 using Effect = std::variant<effect::AppendEvent, effect::ScheduleTimer, effect::CancelTimer,
-                            effect::InvokeTask, effect::CancelTask, effect::ExecutionFinished>;
+                            effect::InvokeTask, effect::CancelTask, effect::ExecutionFinished,
+                            effect::Continue>;
 using Effects = std::vector<Effect>;
 
 }  // namespace scl::asl

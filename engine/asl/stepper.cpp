@@ -148,7 +148,15 @@ Stepper::Stepper(std::shared_ptr<const StateMachine> machine, RandomSource& rand
 Effects Stepper::take_effects() {
   Effects e = std::move(out_);
   out_.clear();
+  call_events_ = 0;
+  call_bytes_ = 0;
   return e;
+}
+
+Effects Stepper::resume(core::TimeMs now) {
+  if (status_ != ExecutionStatus::kRunning) return {};
+  pump(now);
+  return take_effects();
 }
 
 std::int64_t Stepper::emit(Frame& f, const std::string& type, const std::string& member,
@@ -160,6 +168,9 @@ std::int64_t Stepper::emit(Frame& f, const std::string& type, const std::string&
   e.type = type;
   e.details_member = member;
   e.details = std::move(details);
+  ++call_events_;
+  for (const auto& [k, v] : e.details.items())
+    if (v.is_string()) call_bytes_ += v.get_ref<const std::string&>().size();
   f.last_event_id = e.id;
   last_event_id_ = e.id;
   out_.emplace_back(effect::AppendEvent{std::move(e)});
@@ -392,6 +403,11 @@ void Stepper::pump(core::TimeMs now) {
     runnable_.pop_front();
     auto it = frames_.find(id);
     if (it == frames_.end() || it->second.phase != Phase::kEnter) continue;
+    if (call_events_ >= kMaxEventsPerCall || call_bytes_ >= kMaxEventBytesPerCall) {
+      runnable_.push_front(id);
+      out_.emplace_back(effect::Continue{});
+      return;
+    }
     if (next_event_id_ > kMaxHistoryEvents - 8) {
       Frame& top = frames_.at(top_frame_);
       top.last_event_id = last_event_id_;

@@ -49,6 +49,12 @@ inline constexpr std::size_t kMaxPayloadBytes = 262144;
 /// NOTE(emulator): an execution that reaches this many history events fails with
 /// States.Runtime (AWS's hard quota is 25,000 events); it also bounds runaway Choice loops.
 inline constexpr std::int64_t kMaxHistoryEvents = 25000;
+/// One entry point emits at most about this many events, or this many bytes of payload text
+/// (inputs, outputs, parameters), before it yields with effect::Continue: the runner commits
+/// that much and resumes in a new turn. Bounds the size of one commit (readers never wait behind
+/// a huge one), the memory of pending events, and the time one execution holds a worker.
+inline constexpr std::int64_t kMaxEventsPerCall = 500;
+inline constexpr std::size_t kMaxEventBytesPerCall = 4 * 1024 * 1024;
 
 class Stepper {
  public:
@@ -67,6 +73,11 @@ class Stepper {
   /// No effect on a finished execution.
   Effects stop(const std::optional<std::string>& error, const std::optional<std::string>& cause,
                core::TimeMs now);
+  /// Goes on after a call that ended with effect::Continue (or after restoring a snapshot that
+  /// has runnable frames).
+  Effects resume(core::TimeMs now);
+  /// True when frames are waiting to run (a yielded call; see effect::Continue).
+  [[nodiscard]] bool has_runnable() const { return !runnable_.empty(); }
 
   [[nodiscard]] ExecutionStatus status() const { return status_; }
   /// Task id for a `.waitForTaskToken` token, if that task is still running.
@@ -166,6 +177,8 @@ class Stepper {
   std::map<std::uint64_t, std::uint64_t> tasks_;  // task id -> frame id
   std::deque<std::uint64_t> runnable_;            // frames in Phase::kEnter, FIFO
   Effects out_;                                    // effects of the current call
+  std::int64_t call_events_ = 0;                   // events emitted by the current call
+  std::size_t call_bytes_ = 0;                     // payload text they carry
 
   void write_text(std::string& out) const;
 };

@@ -10,7 +10,9 @@
 #include "engine/core/json_text.hpp"
 #include "engine/core/log.hpp"
 #include "engine/core/page_token.hpp"
+#include "engine/core/crash_guard.hpp"
 #include "engine/core/serial_queue.hpp"
+#include "engine/core/utf8.hpp"
 #include "engine/sfn/errors.hpp"
 #include "engine/sfn/names.hpp"
 #include "engine/sfn/resumable.hpp"
@@ -157,7 +159,18 @@ struct StepFunctionsService::Execution {
   std::shared_ptr<const asl::StateMachine> machine;
   std::unique_ptr<asl::SeededRandomSource> random;
   std::optional<asl::Stepper> stepper;
-  core::SerialQueue queue;
+  std::shared_ptr<core::SerialQueue> queue;
+  std::uint64_t generation = 0;          // reset() generation this execution belongs to
+  std::int64_t committed_event_id = 0;   // newest event id known to be committed
+  // Simulated time of the step being applied: when its cause happened (a timer's firing, a
+  // task's reply, a request), not when a worker got to it; never earlier than the step before.
+  core::TimeMs time = 0;
+  core::TimeMs at(core::TimeMs happened) {
+    time = std::max(time, happened);
+    return time;
+  }
+  Respond on_started;                    // StartExecution's answer, after the first commit
+  json start_response;
   struct Timer {
     core::TimerId scheduled = 0;
     core::TimeMs at = 0;
@@ -176,10 +189,34 @@ struct StepFunctionsService::Execution {
   ExecutionResult result;
 };
 
+namespace {
+// Compiled definitions cost about this many bytes of memory per byte of definition text
+// (measured: a 0.76 MiB definition took 19 MiB of RSS once compiled).
+constexpr std::size_t kCompiledBytesPerDefinitionByte = 32;
+// The compiled-definition cache keeps at most this many (estimated) bytes.
+constexpr std::size_t kCompiledCacheBytes = 64 * 1024 * 1024;
+// An execution that crashed the emulator this many times is failed instead of resumed.
+constexpr std::int64_t kMaxCrashes = 2;
+
+// Runs `start(respond)` and waits for its answer (a synchronous facade over an async operation).
+json wait_for(const std::function<void(StepFunctionsService::Respond)>& start) {
+  auto done = std::make_shared<std::promise<std::function<json()>>>();
+  auto fut = done->get_future();
+  start([done](std::function<json()> producer) { done->set_value(std::move(producer)); });
+  return fut.get()();
+}
+
+}  // namespace
+
 StepFunctionsService::StepFunctionsService(store::Database& db, core::Scheduler& scheduler,
                                            core::IdSource& ids,
-                                           const asl::IntegrationRegistry& registry)
-    : db_(db), scheduler_(scheduler), ids_(ids), registry_(registry) {}
+                                           const asl::IntegrationRegistry& registry,
+                                           core::Executor* executor)
+    : db_(db),
+      scheduler_(scheduler),
+      ids_(ids),
+      registry_(registry),
+      executor_(executor != nullptr ? executor : &inline_) {}
 
 StepFunctionsService::~StepFunctionsService() {
   std::lock_guard lock(mu_);
@@ -189,21 +226,59 @@ StepFunctionsService::~StepFunctionsService() {
 }
 
 std::shared_ptr<const asl::StateMachine> StepFunctionsService::compile_cached(
-    const std::string& definition, bool express) {
+    const std::string& definition, bool express, bool keep) {
   const std::string key = (express ? "E" : "S") + definition;
   {
     std::lock_guard lock(mu_);
     auto it = compiled_.find(key);
-    if (it != compiled_.end()) return it->second;
+    if (it != compiled_.end()) {
+      compiled_lru_.splice(compiled_lru_.begin(), compiled_lru_, it->second.lru);
+      return it->second.machine;
+    }
   }
   asl::CompileOptions opts;
   opts.resource_validator = registry_.validator(express);
   auto result = asl::compile(definition, opts);
   if (!result.ok()) throw errors::invalid_definition(result.invalid_definition_message());
-  std::lock_guard lock(mu_);
-  if (compiled_.size() > 4096) compiled_.clear();
-  compiled_.emplace(key, result.machine);
+  if (keep) cache_put(key, result.machine, definition.size() * kCompiledBytesPerDefinitionByte + 4096);
   return result.machine;
+}
+
+void StepFunctionsService::cache_put(const std::string& key,
+                                     std::shared_ptr<const asl::StateMachine> machine,
+                                     std::size_t bytes) {
+  std::lock_guard lock(mu_);
+  if (compiled_.count(key) != 0 || bytes > kCompiledCacheBytes) return;
+  compiled_lru_.push_front(key);
+  compiled_.emplace(key, CacheEntry{std::move(machine), bytes, compiled_lru_.begin()});
+  compiled_bytes_ += bytes;
+  while (compiled_bytes_ > kCompiledCacheBytes && !compiled_lru_.empty()) {
+    auto victim = compiled_.find(compiled_lru_.back());
+    compiled_bytes_ -= victim->second.bytes;
+    compiled_.erase(victim);
+    compiled_lru_.pop_back();
+  }
+}
+
+void StepFunctionsService::cache_drop(const std::string& definition) {
+  std::lock_guard lock(mu_);
+  for (const char* type : {"E", "S"}) {
+    auto it = compiled_.find(type + definition);
+    if (it == compiled_.end()) continue;
+    compiled_bytes_ -= it->second.bytes;
+    compiled_lru_.erase(it->second.lru);
+    compiled_.erase(it);
+  }
+}
+
+std::size_t StepFunctionsService::compiled_cache_bytes() const {
+  std::lock_guard lock(mu_);
+  return compiled_bytes_;
+}
+
+std::size_t StepFunctionsService::compiled_cache_entries() const {
+  std::lock_guard lock(mu_);
+  return compiled_.size();
 }
 
 store::StateMachineRow StepFunctionsService::get_sm(const core::Scope& scope,
@@ -256,7 +331,8 @@ json StepFunctionsService::create_state_machine(const core::Scope& scope, const 
                                                            : json{{"enabled", false}};
   if (in.contains("versionDescription") && !in.value("publish", false))
     throw errors::validation("Version description can only be set when publish is true");
-  compile_cached(definition, type == "EXPRESS");
+  // Cached only once the state machine exists (a failed create leaves nothing behind).
+  auto machine = compile_cached(definition, type == "EXPRESS", false);
   const json tags = in.value("tags", json::array());
   if (tags.size() > 50) throw errors::too_many_tags(state_machine_arn(scope, name));
   json extra = json::object();
@@ -275,7 +351,7 @@ json StepFunctionsService::create_state_machine(const core::Scope& scope, const 
   row.tags = tags.dump();
   row.extra = extra.dump();
   row.created_ms = now();
-  return db_.write([&](store::Tx& tx) {
+  json out = db_.write([&](store::Tx& tx) {
     if (!store::sfn_repo::insert_state_machine(tx, row)) {
       // Idempotent only for a byte-identical definition and the same settings (reference 4.2).
       auto existing = store::sfn_repo::get_state_machine(tx, row.arn);
@@ -286,6 +362,9 @@ json StepFunctionsService::create_state_machine(const core::Scope& scope, const 
     }
     return json{{"stateMachineArn", row.arn}, {"creationDate", ts(row.created_ms)}};
   });
+  cache_put((type == "EXPRESS" ? "E" : "S") + definition, std::move(machine),
+            definition.size() * kCompiledBytesPerDefinitionByte + 4096);
+  return out;
 }
 
 json StepFunctionsService::describe_state_machine(const core::Scope& scope, const json& in) {
@@ -314,8 +393,10 @@ json StepFunctionsService::update_state_machine(const core::Scope& scope, const 
         "Either the definition, the role ARN, the LoggingConfiguration, or the "
         "TracingConfiguration must be specified");
   }
+  const std::string old_definition = sm.definition;
+  std::shared_ptr<const asl::StateMachine> machine;
   if (in.contains("definition")) {
-    compile_cached(in["definition"].get<std::string>(), sm.type == "EXPRESS");
+    machine = compile_cached(in["definition"].get<std::string>(), sm.type == "EXPRESS", false);
     sm.definition = in["definition"].get<std::string>();
   }
   if (in.contains("roleArn")) sm.role_arn = in["roleArn"].get<std::string>();
@@ -328,6 +409,11 @@ json StepFunctionsService::update_state_machine(const core::Scope& scope, const 
   sm.updated_ms = std::max(now(), sm.created_ms);
   sm.revision_id = ids_.uuid();
   db_.write([&](store::Tx& tx) { store::sfn_repo::update_state_machine(tx, sm); });
+  if (machine) {
+    cache_drop(old_definition);
+    cache_put((sm.type == "EXPRESS" ? "E" : "S") + sm.definition, std::move(machine),
+              sm.definition.size() * kCompiledBytesPerDefinitionByte + 4096);
+  }
   return {{"updateDate", ts(*sm.updated_ms)}, {"revisionId", *sm.revision_id}};
 }
 
@@ -335,8 +421,15 @@ json StepFunctionsService::delete_state_machine(const core::Scope& scope, const 
   const std::string arn = in.at("stateMachineArn").get<std::string>();
   const auto parsed = parse_states_arn(arn, "stateMachine");
   // NOTE(emulator): deleted at once; running executions finish with the definition they have.
-  if (parsed.scope == scope)
-    db_.write([&](store::Tx& tx) { store::sfn_repo::erase_state_machine(tx, arn); });
+  if (parsed.scope == scope) {
+    auto definition = db_.write([&](store::Tx& tx) -> std::optional<std::string> {
+      auto row = store::sfn_repo::get_state_machine(tx, arn);
+      if (!row) return std::nullopt;
+      store::sfn_repo::erase_state_machine(tx, arn);
+      return row->definition;
+    });
+    if (definition) cache_drop(*definition);
+  }
   return json::object();
 }
 
@@ -379,7 +472,7 @@ json StepFunctionsService::validate_state_machine_definition(const core::Scope&,
 StepFunctionsService::ExecPtr StepFunctionsService::launch(
     const core::Scope& scope, const store::StateMachineRow& sm, const std::string& name,
     const std::string& input_text, const asl::Json& input,
-    const std::optional<std::string>& trace_header, Done done, json& response) {
+    const std::optional<std::string>& trace_header, Done done, json& response, Respond on_started) {
   auto ex = std::make_shared<Execution>();
   ex->scope = scope;
   ex->sm_arn = sm.arn;
@@ -391,7 +484,9 @@ StepFunctionsService::ExecPtr StepFunctionsService::launch(
   ex->machine = compile_cached(sm.definition, ex->express);
   ex->random = std::make_unique<asl::SeededRandomSource>(fresh_seed());
   ex->stepper.emplace(ex->machine, *ex->random);
-  const core::TimeMs t = now();
+  ex->queue = std::make_shared<core::SerialQueue>(executor_);
+  ex->generation = generation_.load();
+  const core::TimeMs t = ex->at(now());
   ex->result.execution_arn = ex->arn;
   ex->result.start_ms = t;
   if (!ex->express) {
@@ -409,13 +504,15 @@ StepFunctionsService::ExecPtr StepFunctionsService::launch(
     r.trace_header = trace_header;
   }
   if (done) ex->waiters.push_back(std::move(done));
+  response = {{"executionArn", ex->arn}, {"startDate", ts(t)}};
+  ex->start_response = response;
+  ex->on_started = std::move(on_started);
   {
     std::lock_guard lock(mu_);
     running_[ex->arn] = ex;
   }
   asl::ExecutionInfo info{ex->arn, name, sm.arn, sm.name, sm.role_arn, scope.region};
-  ex->queue.post([this, ex, input, info, t] { apply(ex, ex->stepper->start(input, info, t)); });
-  response = {{"executionArn", ex->arn}, {"startDate", ts(t)}};
+  ex->queue->post([this, ex, input, info, t] { apply(ex, ex->stepper->start(input, info, t)); });
   return ex;
 }
 
@@ -450,9 +547,10 @@ std::string StepFunctionsService::snapshot(const Execution& ex) const {
 }
 
 void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
-  if (ex->finished && effects.empty()) return;
+  if (ex->finished) return;
   std::vector<const asl::HistoryEvent*> events;
   const asl::effect::ExecutionFinished* fin = nullptr;
+  bool more = false;
   std::vector<std::uint64_t> to_arm;
   std::vector<std::uint64_t> to_start;
   std::vector<std::pair<asl::TaskIntegration*, std::uint64_t>> to_cancel;
@@ -493,19 +591,17 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
       }
     } else if (auto* f = std::get_if<asl::effect::ExecutionFinished>(&e)) {
       fin = f;
+    } else if (std::holds_alternative<asl::effect::Continue>(e)) {
+      more = true;
     }
   }
-  const core::TimeMs t = now();
+  const core::TimeMs t = ex->time != 0 ? ex->time : now();
   if (fin != nullptr) {
-    ex->finished = true;
     ex->result.status = asl::to_wire(fin->status);
     ex->result.output = fin->output;
     ex->result.error = fin->error;
     ex->result.cause = fin->cause;
     ex->result.stop_ms = t;
-    for (auto& [id, tm] : ex->timers)
-      if (tm.scheduled != 0) scheduler_.cancel(tm.scheduled);
-    ex->timers.clear();
     to_arm.clear();
   }
   if (!ex->express) {
@@ -516,16 +612,41 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
       r.error = fin->error;
       r.cause = fin->cause;
       r.stop_ms = t;
+      ex->finished = true;  // the snapshot of a finished execution is empty
     }
     r.state = snapshot(*ex);
     std::vector<store::HistoryRow> history;
     history.reserve(events.size());
     for (const auto* ev : events) history.push_back(store::HistoryRow{ev->id, ev->to_text()});
-    db_.write([&](store::Tx& tx) {
-      if (r.seq == 0) store::sfn_repo::insert_execution(tx, r);
-      else store::sfn_repo::update_execution(tx, r);
-      store::sfn_repo::append_events(tx, r.seq, history);
-    });
+    const bool insert = r.seq == 0;
+    bool stale = false;
+    std::string failure;
+    try {
+      db_.write([&](store::Tx& tx) {
+        // reset() bumps the generation under this same lock: a step that was computing while
+        // the data was wiped must not write into what came after (issue 11, finding 6).
+        if (ex->generation != generation_.load()) {
+          stale = true;
+          return;
+        }
+        if (insert) store::sfn_repo::insert_execution(tx, r);
+        else store::sfn_repo::update_execution(tx, r);
+        store::sfn_repo::append_events(tx, r.seq, history);
+      });
+    } catch (const std::exception& e) {
+      failure = e.what();
+      if (insert) r.seq = 0;
+    }
+    if (stale) {
+      release(ex);
+      answer_started(ex, "");
+      return;
+    }
+    if (!failure.empty()) {
+      fail_unpersisted(ex, events, failure);
+      return;
+    }
+    if (!events.empty()) ex->committed_event_id = events.back()->id;
   }
   // Effects outside the database only after the commit.
   std::weak_ptr<Execution> weak = ex;
@@ -537,23 +658,110 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
   }
   for (auto& [integration, gid] : to_cancel)
     if (integration != nullptr) integration->cancel(gid);
-  for (auto id : to_start) {
-    auto it = ex->tasks.find(id);
-    if (it != ex->tasks.end()) start_task(ex, it->second.request, false, std::nullopt);
-  }
-  if (fin != nullptr) {
-    for (auto& [id, task] : ex->tasks)
-      if (task.integration != nullptr) task.integration->cancel(task.global_id);
-    {
-      std::lock_guard lock(mu_);
-      for (auto& [id, task] : ex->tasks)
-        if (task.request.task_token) tokens_.erase(*task.request.task_token);
-      running_.erase(ex->arn);
+  if (fin == nullptr) {
+    for (auto id : to_start) {
+      auto it = ex->tasks.find(id);
+      if (it != ex->tasks.end()) start_task(ex, it->second.request, false, std::nullopt);
     }
-    ex->tasks.clear();
-    auto waiters = std::move(ex->waiters);
-    for (auto& w : waiters) w(ex->result);
   }
+  answer_started(ex, "");
+  if (fin != nullptr) {
+    release(ex);
+  } else if (more) {
+    ex->queue->post([this, ex] {
+      if (ex->finished) return;
+      core::CrashGuard::Running guard(ex->row.seq);
+      apply(ex, ex->stepper->resume(ex->at(now())));
+    });
+  }
+}
+
+void StepFunctionsService::answer_started(const ExecPtr& ex, const std::string& error) {
+  if (!ex->on_started) return;
+  auto respond = std::move(ex->on_started);
+  ex->on_started = nullptr;
+  if (error.empty()) {
+    respond([body = ex->start_response] { return body; });
+  } else {
+    respond([error]() -> json { throw core::AwsError("InternalFailure", error, 500); });
+  }
+}
+
+void StepFunctionsService::release(const ExecPtr& ex) {
+  ex->finished = true;
+  for (auto& [id, tm] : ex->timers)
+    if (tm.scheduled != 0) scheduler_.cancel(tm.scheduled);
+  ex->timers.clear();
+  for (auto& [id, task] : ex->tasks)
+    if (task.integration != nullptr) task.integration->cancel(task.global_id);
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, task] : ex->tasks)
+      if (task.request.task_token) tokens_.erase(*task.request.task_token);
+    // After a reset a new execution may own the same ARN: erase only this one.
+    auto it = running_.find(ex->arn);
+    if (it != running_.end() && it->second == ex) running_.erase(it);
+  }
+  ex->tasks.clear();
+  ex->stepper.reset();  // its frames hold the execution's payloads: free them now
+  if (ex->result.status.empty()) ex->result.status = "ABORTED";
+  if (ex->result.stop_ms == 0) ex->result.stop_ms = ex->at(now());
+  auto waiters = std::move(ex->waiters);
+  ex->waiters.clear();
+  for (auto& w : waiters) w(ex->result);
+}
+
+void StepFunctionsService::fail_unpersisted(const ExecPtr& ex,
+                                            const std::vector<const asl::HistoryEvent*>& events,
+                                            const std::string& error) {
+  core::log_error("execution " + ex->arn + ": a step could not be committed (" + error +
+                  "); the execution is failed");
+  auto& r = ex->row;
+  const bool insert = r.seq == 0;
+  const core::TimeMs t = ex->at(now());
+  std::vector<store::HistoryRow> rows;
+  std::int64_t last = ex->committed_event_id;
+  if (insert && !events.empty() && events.front()->type == "ExecutionStarted") {
+    rows.push_back(store::HistoryRow{events.front()->id, events.front()->to_text()});
+    last = events.front()->id;
+  }
+  const std::string cause =
+      "The emulator could not store this execution's progress (" + core::truncate_utf8(error, 512) +
+      "), so it stopped the execution. The last event it could store is #" +
+      std::to_string(last) + ".";
+  asl::HistoryEvent failed;
+  failed.id = last + 1;
+  failed.previous_event_id = last;
+  failed.timestamp = t;
+  failed.type = "ExecutionFailed";
+  failed.details_member = "executionFailedEventDetails";
+  failed.details = {{"error", asl::errors::kRuntime}, {"cause", cause}};
+  rows.push_back(store::HistoryRow{failed.id, failed.to_text()});
+  r.status = "FAILED";
+  r.output.reset();
+  r.error = std::string(asl::errors::kRuntime);
+  r.cause = cause;
+  r.stop_ms = t;
+  r.state = "{}";
+  try {
+    db_.write([&](store::Tx& tx) {
+      if (ex->generation != generation_.load()) return;
+      if (insert) store::sfn_repo::insert_execution(tx, r);
+      else store::sfn_repo::update_execution(tx, r);
+      store::sfn_repo::append_events(tx, r.seq, rows);
+    });
+  } catch (const std::exception& e) {
+    core::log_error("execution " + ex->arn + ": its failure could not be stored either (" +
+                    e.what() + ")");
+    if (insert) r.seq = 0;
+  }
+  ex->result.status = "FAILED";
+  ex->result.output.reset();
+  ex->result.error = r.error;
+  ex->result.cause = r.cause;
+  ex->result.stop_ms = t;
+  release(ex);
+  answer_started(ex, r.seq == 0 ? "The execution could not be stored: " + error : "");
 }
 
 void StepFunctionsService::start_task(const ExecPtr& ex, const asl::TaskRequest& req,
@@ -585,12 +793,14 @@ void StepFunctionsService::start_task(const ExecPtr& ex, const asl::TaskRequest&
 void StepFunctionsService::on_timer(const std::weak_ptr<Execution>& weak, std::uint64_t id) {
   auto ex = weak.lock();
   if (!ex) return;
-  ex->queue.post([this, ex, id] {
+  const core::TimeMs fired = now();  // the manual clock stands at the deadline right now
+  ex->queue->post([this, ex, id, fired] {
     if (ex->finished) return;
     auto it = ex->timers.find(id);
     if (it == ex->timers.end()) return;
     ex->timers.erase(it);
-    apply(ex, ex->stepper->on_timer(id, now()));
+    core::CrashGuard::Running guard(ex->row.seq);
+    apply(ex, ex->stepper->on_timer(id, ex->at(fired)));
   });
 }
 
@@ -598,7 +808,8 @@ void StepFunctionsService::on_reply(const std::weak_ptr<Execution>& weak, std::u
                                     asl::TaskEvent ev) {
   auto ex = weak.lock();
   if (!ex) return;
-  ex->queue.post([this, ex, local, ev = std::move(ev)]() mutable {
+  const core::TimeMs replied = now();
+  ex->queue->post([this, ex, local, replied, ev = std::move(ev)]() mutable {
     if (ex->finished) return;
     auto it = ex->tasks.find(local);
     if (it == ex->tasks.end()) return;  // cancelled or already answered
@@ -607,7 +818,8 @@ void StepFunctionsService::on_reply(const std::weak_ptr<Execution>& weak, std::u
     const bool ends = std::holds_alternative<asl::task_event::Succeeded>(ev) ||
                       std::holds_alternative<asl::task_event::Failed>(ev);
     if (ends) ex->tasks.erase(it);
-    apply(ex, ex->stepper->on_task_result(local, ev, now()));
+    core::CrashGuard::Running guard(ex->row.seq);
+    apply(ex, ex->stepper->on_task_result(local, ev, ex->at(replied)));
   });
 }
 
@@ -617,8 +829,8 @@ StepFunctionsService::ExecPtr StepFunctionsService::find_running(const std::stri
   return it == running_.end() ? nullptr : it->second;
 }
 
-json StepFunctionsService::start_execution_with(const core::Scope& scope, const json& in,
-                                                Done done) {
+void StepFunctionsService::start_execution_with(const core::Scope& scope, const json& in,
+                                                Done done, Respond respond) {
   const auto sm = get_sm(scope, in.at("stateMachineArn").get<std::string>());
   const std::string name = str(in, "name", ids_.uuid());
   if (!valid_name(name)) throw errors::invalid_name(name);
@@ -629,19 +841,22 @@ json StepFunctionsService::start_execution_with(const core::Scope& scope, const 
   json response;
   if (sm.type != "STANDARD") {
     launch(scope, sm, name, input_text, input, trace, std::move(done), response);
-    return response;
+    respond([response] { return response; });
+    return;
   }
   // Name idempotency (reference 4.2, F-111). The check and the launch must be atomic per ARN:
   // a second launch would collide with the first on the executions' UNIQUE arn. The name is
-  // reserved (not locked) while launching, because the launch runs the execution up to its
-  // first wait on this thread and a task may start another execution from there.
+  // reserved (not locked) while launching.
   const std::string arn = execution_arn(scope, sm.name, name);
   {
     std::lock_guard lock(mu_);
     auto it = running_.find(arn);
     if (it != running_.end()) {
-      if (it->second->row.input == input_text)
-        return {{"executionArn", arn}, {"startDate", ts(it->second->row.start_ms)}};
+      if (it->second->row.input == input_text) {
+        const json again = {{"executionArn", arn}, {"startDate", ts(it->second->row.start_ms)}};
+        respond([again] { return again; });
+        return;
+      }
       throw errors::execution_already_exists(arn);
     }
     // NOTE(emulator): a duplicate arriving while the first is still being launched (a few
@@ -658,16 +873,27 @@ json StepFunctionsService::start_execution_with(const core::Scope& scope, const 
   } release{this, arn};
   auto existing = db_.read([&](store::Tx& tx) { return store::sfn_repo::get_execution(tx, arn); });
   if (existing) {
-    if (existing->status == "RUNNING" && existing->input == input_text)
-      return {{"executionArn", arn}, {"startDate", ts(existing->start_ms)}};
+    if (existing->status == "RUNNING" && existing->input == input_text) {
+      const json again = {{"executionArn", arn}, {"startDate", ts(existing->start_ms)}};
+      respond([again] { return again; });
+      return;
+    }
     throw errors::execution_already_exists(arn);
   }
-  launch(scope, sm, name, input_text, input, trace, std::move(done), response);
-  return response;
+  launch(scope, sm, name, input_text, input, trace, std::move(done), response, std::move(respond));
+}
+
+void StepFunctionsService::start_execution_async(const core::Scope& scope, const json& in,
+                                                 Respond respond) {
+  try {
+    start_execution_with(scope, in, nullptr, respond);
+  } catch (const core::AwsError& e) {
+    respond([e]() -> json { throw e; });
+  }
 }
 
 json StepFunctionsService::start_execution(const core::Scope& scope, const json& in) {
-  return start_execution_with(scope, in, nullptr);
+  return wait_for([&](Respond r) { start_execution_async(scope, in, std::move(r)); });
 }
 
 void StepFunctionsService::start_sync_execution(const core::Scope& scope, const json& in,
@@ -765,31 +991,73 @@ json StepFunctionsService::describe_state_machine_for_execution(const core::Scop
   return out;
 }
 
+void StepFunctionsService::stop_execution_async(const core::Scope& scope, const json& in,
+                                                Respond respond) {
+  try {
+    const std::string arn = in.at("executionArn").get<std::string>();
+    const auto row = find_execution(scope, arn);
+    auto ex = row || in_scope(scope, arn) ? find_running(arn) : nullptr;
+    if (!row && !ex) throw errors::execution_does_not_exist(arn);
+    std::optional<std::string> error;
+    std::optional<std::string> cause;
+    if (in.contains("error") && in["error"].is_string()) error = in["error"].get<std::string>();
+    if (in.contains("cause") && in["cause"].is_string()) cause = in["cause"].get<std::string>();
+    if (!ex) {
+      core::TimeMs stopped = row->stop_ms.value_or(now());
+      if (row->status == "RUNNING") {
+        // Stored as running but not running here (it could not be resumed): abort it in the
+        // store, so StopExecution always takes effect.
+        stopped = now();
+        asl::HistoryEvent aborted;
+        aborted.timestamp = stopped;
+        aborted.type = "ExecutionAborted";
+        aborted.details_member = "executionAbortedEventDetails";
+        if (error) aborted.details["error"] = *error;
+        if (cause) aborted.details["cause"] = *cause;
+        db_.write([&](store::Tx& tx) {
+          auto r = store::sfn_repo::get_execution(tx, arn);
+          if (!r || r->status != "RUNNING") return;
+          r->status = "ABORTED";
+          r->error = error;
+          r->cause = cause;
+          r->stop_ms = stopped;
+          r->state = "{}";
+          store::sfn_repo::update_execution(tx, *r);
+          aborted.id = store::sfn_repo::last_event_id(tx, r->seq) + 1;
+          store::sfn_repo::append_events(tx, r->seq, {store::HistoryRow{aborted.id, aborted.to_text()}});
+        });
+      }
+      const json out = {{"stopDate", ts(stopped)}};
+      respond([out] { return out; });
+      return;
+    }
+    const core::TimeMs asked = now();
+    ex->queue->post([this, ex, error, cause, respond, asked] {
+      if (!ex->finished) {
+        core::CrashGuard::Running guard(ex->row.seq);
+        apply(ex, ex->stepper->stop(error, cause, ex->at(asked)));
+      }
+      const json out = {{"stopDate", ts(ex->result.stop_ms != 0 ? ex->result.stop_ms : now())}};
+      respond([out] { return out; });
+    });
+  } catch (const core::AwsError& e) {
+    respond([e]() -> json { throw e; });
+  }
+}
+
 json StepFunctionsService::stop_execution(const core::Scope& scope, const json& in) {
-  const std::string arn = in.at("executionArn").get<std::string>();
-  const auto row = find_execution(scope, arn);
-  auto ex = row || in_scope(scope, arn) ? find_running(arn) : nullptr;
-  if (!row && !ex) throw errors::execution_does_not_exist(arn);
-  if (!ex) return {{"stopDate", ts(row->stop_ms.value_or(now()))}};
-  std::optional<std::string> error;
-  std::optional<std::string> cause;
-  if (in.contains("error") && in["error"].is_string()) error = in["error"].get<std::string>();
-  if (in.contains("cause") && in["cause"].is_string()) cause = in["cause"].get<std::string>();
-  auto stopped = std::make_shared<std::promise<core::TimeMs>>();
-  auto fut = stopped->get_future();
-  ex->queue.post([this, ex, error, cause, stopped] {
-    if (!ex->finished) apply(ex, ex->stepper->stop(error, cause, now()));
-    stopped->set_value(ex->result.stop_ms != 0 ? ex->result.stop_ms : now());
-  });
-  return {{"stopDate", ts(fut.get())}};
+  return wait_for([&](Respond r) { stop_execution_async(scope, in, std::move(r)); });
 }
 
 void StepFunctionsService::stop_execution_quietly(const std::string& arn, const std::string& error,
                                                   const std::string& cause) {
   auto ex = find_running(arn);
   if (!ex) return;
-  ex->queue.post([this, ex, error, cause] {
-    if (!ex->finished) apply(ex, ex->stepper->stop(error, cause, now()));
+  const core::TimeMs asked = now();
+  ex->queue->post([this, ex, error, cause, asked] {
+    if (ex->finished) return;
+    core::CrashGuard::Running guard(ex->row.seq);
+    apply(ex, ex->stepper->stop(error, cause, ex->at(asked)));
   });
 }
 
@@ -875,8 +1143,8 @@ json StepFunctionsService::list_tags_for_resource(const core::Scope& scope, cons
 
 // ------------------------------------------------------------------ callbacks
 
-json StepFunctionsService::send_task_event(const core::Scope&, const std::string& token,
-                                           asl::TaskEvent ev) {
+void StepFunctionsService::send_task_event_async(const std::string& token, asl::TaskEvent ev,
+                                                 Respond respond) {
   ExecPtr ex;
   {
     std::lock_guard lock(mu_);
@@ -886,68 +1154,137 @@ json StepFunctionsService::send_task_event(const core::Scope&, const std::string
       if (r != running_.end()) ex = r->second;
     }
   }
-  if (!ex) throw errors::task_does_not_exist("Task Does Not Exist: '" + token + "'");
-  auto found = std::make_shared<std::promise<bool>>();
-  auto fut = found->get_future();
-  ex->queue.post([this, ex, token, ev, found] {
-    if (ex->finished) return found->set_value(false);
+  auto missing = [token]() -> json {
+    throw errors::task_does_not_exist("Task Does Not Exist: '" + token + "'");
+  };
+  if (!ex) return respond(missing);
+  const core::TimeMs asked = now();
+  ex->queue->post([this, ex, token, ev = std::move(ev), respond, missing, asked] {
+    if (ex->finished) return respond(missing);
     auto task = ex->stepper->task_for_token(token);
-    if (!task) return found->set_value(false);
+    if (!task) return respond(missing);
     if (!std::holds_alternative<asl::task_event::Heartbeat>(ev)) {
       ex->tasks.erase(*task);
       std::lock_guard lock(mu_);
       tokens_.erase(token);
     }
-    apply(ex, ex->stepper->on_task_result(*task, ev, now()));
-    found->set_value(true);
+    {
+      core::CrashGuard::Running guard(ex->row.seq);
+      apply(ex, ex->stepper->on_task_result(*task, ev, ex->at(asked)));
+    }
+    respond([] { return json::object(); });
   });
-  if (!fut.get()) throw errors::task_does_not_exist("Task Does Not Exist: '" + token + "'");
-  return json::object();
 }
 
-json StepFunctionsService::send_task_success(const core::Scope& scope, const json& in) {
+void StepFunctionsService::send_task_success_async(const core::Scope&, const json& in,
+                                                   Respond respond) {
   const std::string output = in.at("output").get<std::string>();
   asl::Json parsed;
   try {
     parsed = asl::Json::parse(output);
   } catch (const std::exception&) {
-    throw errors::make("InvalidOutput", "Invalid Output: '" + output + "'");
+    const auto e = errors::make("InvalidOutput", "Invalid Output: '" + output + "'");
+    return respond([e]() -> json { throw e; });
   }
-  return send_task_event(scope, in.at("taskToken").get<std::string>(),
-                         asl::task_event::Succeeded{parsed});
+  send_task_event_async(in.at("taskToken").get<std::string>(), asl::task_event::Succeeded{parsed},
+                        std::move(respond));
+}
+
+void StepFunctionsService::send_task_failure_async(const core::Scope&, const json& in,
+                                                   Respond respond) {
+  asl::Failure f{str(in, "error"), std::nullopt};
+  if (in.contains("cause") && in["cause"].is_string()) f.cause = in["cause"].get<std::string>();
+  send_task_event_async(in.at("taskToken").get<std::string>(), asl::task_event::Failed{f},
+                        std::move(respond));
+}
+
+void StepFunctionsService::send_task_heartbeat_async(const core::Scope&, const json& in,
+                                                     Respond respond) {
+  send_task_event_async(in.at("taskToken").get<std::string>(), asl::task_event::Heartbeat{},
+                        std::move(respond));
+}
+
+json StepFunctionsService::send_task_success(const core::Scope& scope, const json& in) {
+  return wait_for([&](Respond r) { send_task_success_async(scope, in, std::move(r)); });
 }
 
 json StepFunctionsService::send_task_failure(const core::Scope& scope, const json& in) {
-  asl::Failure f{str(in, "error"), std::nullopt};
-  if (in.contains("cause") && in["cause"].is_string()) f.cause = in["cause"].get<std::string>();
-  return send_task_event(scope, in.at("taskToken").get<std::string>(), asl::task_event::Failed{f});
+  return wait_for([&](Respond r) { send_task_failure_async(scope, in, std::move(r)); });
 }
 
 json StepFunctionsService::send_task_heartbeat(const core::Scope& scope, const json& in) {
-  return send_task_event(scope, in.at("taskToken").get<std::string>(), asl::task_event::Heartbeat{});
+  return wait_for([&](Respond r) { send_task_heartbeat_async(scope, in, std::move(r)); });
 }
 
 // ------------------------------------------------------------------ lifecycle
 
-std::size_t StepFunctionsService::recover() {
+void StepFunctionsService::fail_stored(const store::ExecutionRow& row, const std::string& cause) {
+  core::log_error("execution " + row.arn + " is failed at recovery: " + cause);
+  try {
+    db_.write([&](store::Tx& tx) {
+      auto r = store::sfn_repo::get_execution(tx, row.arn);
+      if (!r || r->status != "RUNNING") return;
+      const std::int64_t last = store::sfn_repo::last_event_id(tx, r->seq);
+      asl::HistoryEvent failed;
+      failed.id = last + 1;
+      failed.previous_event_id = last;
+      failed.timestamp = std::max(now(), r->start_ms);
+      failed.type = "ExecutionFailed";
+      failed.details_member = "executionFailedEventDetails";
+      failed.details = {{"error", asl::errors::kRuntime}, {"cause", cause}};
+      r->status = "FAILED";
+      r->output.reset();
+      r->error = std::string(asl::errors::kRuntime);
+      r->cause = cause;
+      r->stop_ms = failed.timestamp;
+      r->state = "{}";
+      store::sfn_repo::update_execution(tx, *r);
+      store::sfn_repo::append_events(tx, r->seq, {store::HistoryRow{failed.id, failed.to_text()}});
+    });
+  } catch (const std::exception& e) {
+    core::log_error("execution " + row.arn + ": its failure could not be stored (" + e.what() + ")");
+  }
+}
+
+std::size_t StepFunctionsService::recover(const std::vector<std::int64_t>& crashed) {
+  for (const std::int64_t seq : crashed) {
+    try {
+      db_.write([&](store::Tx& tx) { store::sfn_repo::count_crash(tx, seq); });
+    } catch (const std::exception& e) {
+      core::log_error(std::string("cannot count a crash against an execution: ") + e.what());
+    }
+  }
   auto rows = db_.read([](store::Tx& tx) { return store::sfn_repo::running_executions(tx); });
   std::size_t resumed = 0;
   for (auto& row : rows) {
+    if (row.crashes >= kMaxCrashes) {
+      fail_stored(row, "The emulator crashed " + std::to_string(row.crashes) +
+                           " times while running this execution, so it was stopped instead of "
+                           "resumed (the rest of the data stays available).");
+      continue;
+    }
+    ExecPtr ex;
+    std::vector<std::pair<asl::TaskRequest, std::optional<asl::Json>>> tasks;
+    asl::Json state;
     try {
-      auto ex = std::make_shared<Execution>();
+      // A crash in here (a compiler or snapshot bug) is recorded against this execution.
+      core::CrashGuard::Running guard(row.seq);
+      ex = std::make_shared<Execution>();
       ex->scope = row.scope;
       ex->arn = row.arn;
       ex->sm_arn = row.state_machine_arn;
       ex->name = row.name;
       ex->machine = compile_cached(row.definition, false);
-      std::random_device rd;
-      ex->random = std::make_unique<asl::SeededRandomSource>((std::uint64_t{rd()} << 32) ^ rd());
-      const asl::Json state = asl::Json::parse(row.state);
+      ex->random = std::make_unique<asl::SeededRandomSource>(fresh_seed());
+      ex->queue = std::make_shared<core::SerialQueue>(executor_);
+      ex->generation = generation_.load();
+      state = asl::Json::parse(row.state);
       ex->stepper.emplace(asl::Stepper::from_json(ex->machine, *ex->random, state.at("stepper")));
       ex->result.execution_arn = row.arn;
       ex->result.start_ms = row.start_ms;
       ex->row = row;
-      std::vector<std::pair<asl::TaskRequest, std::optional<asl::Json>>> tasks;
+      ex->committed_event_id = db_.read(
+          [&](store::Tx& tx) { return store::sfn_repo::last_event_id(tx, row.seq); });
       for (const auto& t : state.at("tasks")) {
         auto req = request_from_json(t.at("request"));
         Execution::Task task;
@@ -960,30 +1297,34 @@ std::size_t StepFunctionsService::recover() {
           submitted = t["submitted"];
           task.submitted = asl::to_text(*submitted);
         }
-        if (req.task_token) {
-          std::lock_guard lock(mu_);
-          tokens_[*req.task_token] = row.arn;
-        }
         tasks.emplace_back(req, std::move(submitted));
         ex->tasks[req.task_id] = std::move(task);
       }
-      {
-        std::lock_guard lock(mu_);
-        running_[ex->arn] = ex;
-      }
-      std::weak_ptr<Execution> weak = ex;
       for (const auto& tm : state.at("timers")) {
         const auto id = tm.at(0).get<std::uint64_t>();
-        const auto at = tm.at(1).get<core::TimeMs>();
-        ex->timers[id] = Execution::Timer{scheduler_.schedule_at(at, [this, weak, id] { on_timer(weak, id); }), at};
+        ex->timers[id] = Execution::Timer{0, tm.at(1).get<core::TimeMs>()};
       }
-      ex->queue.post([this, ex, tasks] {
-        for (const auto& [req, submitted] : tasks) start_task(ex, req, true, submitted);
-      });
-      ++resumed;
     } catch (const std::exception& e) {
-      core::log_error("cannot resume execution " + row.arn + ": " + e.what());
+      fail_stored(row, std::string("The emulator could not resume this execution: ") + e.what());
+      continue;
     }
+    {
+      std::lock_guard lock(mu_);
+      running_[ex->arn] = ex;
+      for (const auto& [id, task] : ex->tasks)
+        if (task.request.task_token) tokens_[*task.request.task_token] = row.arn;
+    }
+    ex->queue->post([this, ex, tasks] {
+      std::weak_ptr<Execution> weak = ex;
+      for (auto& [id, tm] : ex->timers) {
+        const std::uint64_t timer = id;
+        tm.scheduled = scheduler_.schedule_at(tm.at, [this, weak, timer] { on_timer(weak, timer); });
+      }
+      core::CrashGuard::Running guard(ex->row.seq);
+      for (const auto& [req, submitted] : tasks) start_task(ex, req, true, submitted);
+      if (ex->stepper->has_runnable()) apply(ex, ex->stepper->resume(ex->at(now())));
+    });
+    ++resumed;
   }
   return resumed;
 }
@@ -994,18 +1335,22 @@ void StepFunctionsService::reset() {
     std::lock_guard lock(mu_);
     running.swap(running_);
     tokens_.clear();
+    compiled_.clear();
+    compiled_lru_.clear();
+    compiled_bytes_ = 0;
   }
+  db_.write([this](store::Tx& tx) {
+    generation_.fetch_add(1);
+    store::sfn_repo::erase_all(tx);
+  });
   for (auto& [arn, ex] : running) {
-    ex->queue.post([this, ex] {
-      ex->finished = true;
-      for (auto& [id, t] : ex->timers) scheduler_.cancel(t.scheduled);
-      ex->timers.clear();
-      for (auto& [id, task] : ex->tasks)
-        if (task.integration != nullptr) task.integration->cancel(task.global_id);
-      ex->tasks.clear();
+    ex->queue->post([this, ex] {
+      if (ex->finished) return;
+      ex->result.status = "ABORTED";
+      release(ex);
+      answer_started(ex, "");
     });
   }
-  db_.write([](store::Tx& tx) { store::sfn_repo::erase_all(tx); });
 }
 
 std::size_t StepFunctionsService::executions_running() const {

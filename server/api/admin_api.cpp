@@ -38,6 +38,21 @@ std::optional<double> number_field(const std::string& body, const char* name) {
   if (!std::isfinite(v)) return std::nullopt;
   return v;
 }
+
+// Moves the manual clock to `target` and lets everything that triggers settle: timers due by
+// then run, the steps they post run on the workers, and timers those steps schedule for times up
+// to `target` run too.
+void move_clock(const AdminContext& ctx, core::TimeMs target) {
+  if (ctx.settle) ctx.settle();
+  ctx.manual->advance_to(target);
+  if (!ctx.settle) return;
+  for (int round = 0; round < 100000; ++round) {
+    ctx.settle();
+    const core::TimeMs next = ctx.manual->next_deadline();
+    if (next < 0 || next > target) break;
+    ctx.manual->advance_to(target);
+  }
+}
 }  // namespace
 
 HttpResponse handle_admin(const AdminContext& ctx, const HttpRequest& req) {
@@ -51,6 +66,7 @@ HttpResponse handle_admin(const AdminContext& ctx, const HttpRequest& req) {
                        {"now", now_s(ctx)}});
   }
   if (path == "/_emulator/reset" && post) {
+    if (ctx.settle) ctx.settle();
     ctx.reset();
     return reply(200, json::object());
   }
@@ -59,7 +75,7 @@ HttpResponse handle_admin(const AdminContext& ctx, const HttpRequest& req) {
     if (ctx.manual == nullptr) return bad("The clock is real; start with --clock manual to advance it");
     auto s = number_field(req.body, "seconds");
     if (!s || *s < 0 || *s > 1e9) return bad("Body must be {\"seconds\": <non-negative number>}");
-    ctx.manual->advance_by(static_cast<core::TimeMs>(std::llround(*s * 1000.0)));
+    move_clock(ctx, ctx.clock->now_ms() + static_cast<core::TimeMs>(std::llround(*s * 1000.0)));
     if (ctx.clock_moved) ctx.clock_moved();
     return reply(200, clock_state(ctx));
   }
@@ -69,7 +85,7 @@ HttpResponse handle_admin(const AdminContext& ctx, const HttpRequest& req) {
     if (!t || *t < 0 || *t > 1e11) return bad("Body must be {\"now\": <epoch seconds>}");
     const auto target = static_cast<core::TimeMs>(std::llround(*t * 1000.0));
     if (target < ctx.clock->now_ms()) return bad("The manual clock only moves forward");
-    ctx.manual->advance_to(target);
+    move_clock(ctx, target);
     if (ctx.clock_moved) ctx.clock_moved();
     return reply(200, clock_state(ctx));
   }

@@ -22,6 +22,10 @@ struct AdminContext {
   std::function<void()> reset;
   /// Called after the manual clock moved (the server persists the new time).
   std::function<void()> clock_moved;
+  /// Waits until the work queued so far (execution steps on the worker pool) has run. The manual
+  /// clock calls it before and after moving time, so a clock move returns with everything it
+  /// triggered done, as on one thread (null: nothing to wait for).
+  std::function<void()> settle;
 };
 
 HttpResponse handle_admin(const AdminContext& ctx, const HttpRequest& req);

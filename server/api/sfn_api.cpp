@@ -1,5 +1,7 @@
 #include "server/api/sfn_api.hpp"
 
+#include <tuple>
+
 #include "engine/asl/nesting.hpp"
 #include "engine/model/service_model.hpp"
 #include "engine/sfn/errors.hpp"
@@ -60,19 +62,14 @@ ServiceApi sfn_api(sfn::StepFunctionsService& svc) {
       {"ListStateMachines", &sfn::StepFunctionsService::list_state_machines},
       {"ValidateStateMachineDefinition",
        &sfn::StepFunctionsService::validate_state_machine_definition},
-      {"StartExecution", &sfn::StepFunctionsService::start_execution},
       {"DescribeExecution", &sfn::StepFunctionsService::describe_execution},
       {"DescribeStateMachineForExecution",
        &sfn::StepFunctionsService::describe_state_machine_for_execution},
-      {"StopExecution", &sfn::StepFunctionsService::stop_execution},
       {"ListExecutions", &sfn::StepFunctionsService::list_executions},
       {"GetExecutionHistory", &sfn::StepFunctionsService::get_execution_history},
       {"TagResource", &sfn::StepFunctionsService::tag_resource},
       {"UntagResource", &sfn::StepFunctionsService::untag_resource},
       {"ListTagsForResource", &sfn::StepFunctionsService::list_tags_for_resource},
-      {"SendTaskSuccess", &sfn::StepFunctionsService::send_task_success},
-      {"SendTaskFailure", &sfn::StepFunctionsService::send_task_failure},
-      {"SendTaskHeartbeat", &sfn::StepFunctionsService::send_task_heartbeat},
   };
   for (const auto& [name, method] : table) {
     api.operations.emplace(name, [&svc, method = method](const RequestContext& ctx,
@@ -80,16 +77,31 @@ ServiceApi sfn_api(sfn::StepFunctionsService& svc) {
       return (svc.*method)(ctx.identity.scope, body);
     });
   }
-  auto guard = [&api](const char* op, void (*check)(const nlohmann::json&)) {
-    auto inner = std::move(api.operations.at(op));
-    api.operations[op] = [inner = std::move(inner), check](const RequestContext& ctx,
-                                                            const nlohmann::json& body) {
-      check(body);
-      return inner(ctx, body);
-    };
+  // Operations that answer once their step is committed, without holding an I/O thread while
+  // the execution's worker computes it.
+  using AsyncMethod = void (sfn::StepFunctionsService::*)(
+      const core::Scope&, const nlohmann::json&, sfn::StepFunctionsService::Respond);
+  const std::tuple<const char*, AsyncMethod, void (*)(const nlohmann::json&)> async_table[] = {
+      {"StartExecution", &sfn::StepFunctionsService::start_execution_async, check_input},
+      {"StopExecution", &sfn::StepFunctionsService::stop_execution_async, nullptr},
+      {"SendTaskSuccess", &sfn::StepFunctionsService::send_task_success_async, check_output},
+      {"SendTaskFailure", &sfn::StepFunctionsService::send_task_failure_async, nullptr},
+      {"SendTaskHeartbeat", &sfn::StepFunctionsService::send_task_heartbeat_async, nullptr},
   };
-  guard("StartExecution", check_input);
-  guard("SendTaskSuccess", check_output);
+  for (const auto& [name, method, check] : async_table) {
+    api.async_operations.emplace(
+        name, [&svc, method = method, check = check](const RequestContext& ctx,
+                                                     const nlohmann::json& body,
+                                                     std::function<void(Producer)> complete) {
+          try {
+            if (check != nullptr) check(body);
+          } catch (const core::AwsError& e) {
+            complete([e]() -> nlohmann::json { throw e; });
+            return;
+          }
+          (svc.*method)(ctx.identity.scope, body, std::move(complete));
+        });
+  }
   api.async_operations.emplace(
       "StartSyncExecution",
       [&svc](const RequestContext& ctx, const nlohmann::json& body,

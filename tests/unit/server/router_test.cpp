@@ -19,7 +19,7 @@ struct Component {
     store::migrate(db);
     svc = std::make_unique<codebuild::CodeBuildService>(db, scheduler, ids, codebuild::ServiceOptions{});
     router.add_service(server::codebuild_api(*svc));
-    admin = server::AdminContext{&clock, &scheduler, &scheduler, 1.0, [this] { svc->reset(); }, nullptr};
+    admin = server::AdminContext{&clock, &scheduler, &scheduler, 1.0, [this] { svc->reset(); }, nullptr, nullptr};
     router.set_admin([this](const server::HttpRequest& r) { return server::handle_admin(admin, r); });
   }
   server::HttpResponse call(const std::string& target, const std::string& body,
