@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -123,6 +124,8 @@ int run(const server::Config& cfg) {
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   core::ThreadPool workers_pool(static_cast<std::size_t>(cfg.workers > 0 ? cfg.workers : cores));
   sfn::StepFunctionsService stepfunctions(db, *scheduler, ids, integrations, &workers_pool);
+  if (const char* crash = std::getenv("SCL_TEST_CRASH_IN_STATE"); crash != nullptr && *crash != 0)
+    stepfunctions.crash_in_state_for_testing(crash);
 
   server::Router router(server::IdentityDefaults{cfg.account_id, cfg.region});
   router.add_service(codebuild_ops);

@@ -65,6 +65,12 @@ const Transition* transition_of(const State& st) {
       st.body);
 }
 
+std::string live_bytes_message() {
+  return "The execution holds more than the emulator's limit of " +
+         std::to_string(kMaxLiveBytes / (1024 * 1024)) +
+         " MiB of state data at once (inputs and collected results of its running states).";
+}
+
 std::string no_results(const JsonPath& p) {
   return "Invalid path '" + p.text() + "' : No results for path: " + p.text();
 }
@@ -197,6 +203,21 @@ Stepper::Frame& Stepper::new_frame(const std::string& graph_id, std::optional<st
   f.phase = Phase::kEnter;
   runnable_.push_back(id);
   return f;
+}
+
+void Stepper::erase_frame(std::uint64_t id) {
+  auto it = frames_.find(id);
+  if (it == frames_.end()) return;
+  live_bytes_ -= std::min(live_bytes_, it->second.input_bytes + it->second.results_bytes);
+  frames_.erase(it);
+}
+
+bool Stepper::account(Frame& f, std::size_t input_bytes, std::size_t results_bytes) {
+  live_bytes_ -= std::min(live_bytes_, f.input_bytes + f.results_bytes);
+  f.input_bytes = input_bytes;
+  f.results_bytes = results_bytes;
+  live_bytes_ += input_bytes + results_bytes;
+  return live_bytes_ <= kMaxLiveBytes;
 }
 
 Json Stepper::context_object(const Frame& f, const State& st) const {
@@ -432,11 +453,18 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
   f.entered_time = now;
   f.retry_count = 0;
   f.retry_attempts.assign(retriers(st) ? retriers(st)->size() : 0, 0);
+  std::string input_text = to_text(f.raw_input);
+  const std::size_t input_bytes = input_text.size();
   f.entered_event_id = emit(f, type + "StateEntered", "stateEnteredEventDetails",
                             {{"name", st.name},
-                             {"input", to_text(f.raw_input)},
+                             {"input", std::move(input_text)},
                              {"inputDetails", data_details()}},
                             now);
+  if (!account(f, input_bytes, 0)) {
+    f.phase = Phase::kDone;
+    fail_frame(f, runtime_error(f, live_bytes_message()), now);
+    return;
+  }
   if (const auto* fail = as<FailState>(st)) {
     f.phase = Phase::kDone;
     Failure fl;
@@ -727,7 +755,10 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
 
 void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
   const auto& map = std::get<MapState>(st.body);
-  while (f.next_item < f.items.size() && (f.max_concurrency == 0 || f.running < f.max_concurrency)) {
+  const std::size_t limit = f.max_concurrency == 0
+                                ? kMaxInlineMapConcurrency
+                                : std::min(f.max_concurrency, kMaxInlineMapConcurrency);
+  while (f.next_item < f.items.size() && f.running < limit) {
     const std::size_t idx = f.next_item++;
     Json input = f.items[idx];
     if (map.item_selector) {
@@ -745,7 +776,7 @@ void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
           f.last_event_id = c.last_event_id;
           emit(f, "MapIterationAborted", "mapIterationAbortedEventDetails",
                {{"name", st.name}, {"index", c.index}}, now);
-          frames_.erase(child);
+          erase_frame(child);
         }
         f.children.clear();
         f.running = 0;
@@ -827,6 +858,7 @@ void Stepper::complete_state(Frame& f, const State& st, const Json& result_in, c
                     "service limit."},
         now);
   }
+  f.output_bytes = text.size();
   emit(f, std::string(state_type_name(st.body)) + "StateExited", "stateExitedEventDetails",
        {{"name", st.name}, {"output", text}, {"outputDetails", data_details()}}, now);
   if (as<ChoiceState>(st) != nullptr) {
@@ -937,7 +969,8 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
   Frame& c = frames_.at(child_id);
   const std::size_t index = c.index;
   p.last_event_id = c.last_event_id;
-  frames_.erase(child_id);
+  const std::size_t child_output_bytes = c.output_bytes;
+  erase_frame(child_id);
   std::erase(p.children, child_id);
   if (p.running > 0) --p.running;
   const State& st = *graph_of(p).find(p.state);
@@ -950,7 +983,7 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
         emit(p, "MapIterationAborted", "mapIterationAbortedEventDetails",
              {{"name", st.name}, {"index", s.index}}, now);
       }
-      frames_.erase(sib);
+      erase_frame(sib);
     }
     p.children.clear();
     p.running = 0;
@@ -963,6 +996,12 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
       return;
     }
     p.child_results[index] = std::move(output);
+    if (!account(p, p.input_bytes, p.results_bytes + child_output_bytes)) {
+      abort_siblings(false);
+      emit(p, "ParallelStateFailed", "", Json::object(), now);
+      handle_failure(p, st, runtime_error(p, live_bytes_message()), now);
+      return;
+    }
     if (p.children.empty()) {
       emit(p, "ParallelStateSucceeded", "", Json::object(), now);
       complete_state(p, st, p.child_results, now);
@@ -974,6 +1013,12 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
     emit(p, "MapIterationSucceeded", "mapIterationSucceededEventDetails",
          {{"name", st.name}, {"index", index}}, now);
     p.child_results[index] = std::move(output);
+    if (!account(p, p.input_bytes, p.results_bytes + child_output_bytes)) {
+      abort_siblings(true);
+      emit(p, "MapStateFailed", "", Json::object(), now);
+      handle_failure(p, st, runtime_error(p, live_bytes_message()), now);
+      return;
+    }
   } else {
     emit(p, "MapIterationFailed", "mapIterationFailedEventDetails",
          {{"name", st.name}, {"index", index}}, now);
@@ -1033,7 +1078,7 @@ void Stepper::abort_frame(Frame& f, core::TimeMs now, bool emit_events) {
              {{"name", st->name}, {"index", c.index}}, now);
       }
     }
-    frames_.erase(child);
+    erase_frame(child);
   }
   f.children.clear();
   if (!emit_events || st == nullptr || phase == Phase::kEnter || phase == Phase::kDone) return;
@@ -1058,6 +1103,7 @@ void Stepper::end_execution(ExecutionStatus status, std::optional<std::string> o
   timers_.clear();
   tasks_.clear();
   frames_.clear();
+  live_bytes_ = 0;
   runnable_.clear();
   out_.emplace_back(effect::ExecutionFinished{status, std::move(output), std::move(error),
                                               std::move(cause)});

@@ -55,6 +55,14 @@ inline constexpr std::int64_t kMaxHistoryEvents = 25000;
 /// a huge one), the memory of pending events, and the time one execution holds a worker.
 inline constexpr std::int64_t kMaxEventsPerCall = 500;
 inline constexpr std::size_t kMaxEventBytesPerCall = 4 * 1024 * 1024;
+/// An inline Map runs at most this many iterations at once, whatever its MaxConcurrency
+/// ("In this mode, the Map state supports up to 40 concurrent iterations", Step Functions
+/// developer guide, "Using Map state in Inline mode").
+inline constexpr std::size_t kMaxInlineMapConcurrency = 40;
+/// NOTE(emulator): the payload text one execution may hold in its running frames at once (state
+/// inputs, Map items, collected Map/Parallel results). Past it, the state that would grow it fails
+/// with States.Runtime. AWS bounds each payload (256 KiB) but not their sum.
+inline constexpr std::size_t kMaxLiveBytes = 64 * 1024 * 1024;
 
 class Stepper {
  public:
@@ -124,6 +132,10 @@ class Stepper {
     std::size_t failed_items = 0;
     std::optional<double> tolerated_percentage;
     std::optional<std::int64_t> tolerated_count;
+    // Accounting (not persisted; recomputed on restore): payload text this frame holds.
+    std::size_t input_bytes = 0;    // the current state's input, as last serialized
+    std::size_t results_bytes = 0;  // collected Map/Parallel results
+    std::size_t output_bytes = 0;   // the frame's final output (set when it finishes)
   };
   struct TimerRef {
     TimerKind kind;
@@ -153,6 +165,10 @@ class Stepper {
   void clear_task(Frame& f, bool cancel);
   Frame& new_frame(const std::string& graph_id, std::optional<std::uint64_t> parent,
                    std::size_t index, Json input, std::int64_t last_event_id);
+  void erase_frame(std::uint64_t id);
+  /// Sets what frame `f` accounts for; false when the execution would then hold more than
+  /// kMaxLiveBytes.
+  bool account(Frame& f, std::size_t input_bytes, std::size_t results_bytes);
   [[nodiscard]] const Graph& graph_of(const Frame& f) const;
   [[nodiscard]] Json context_object(const Frame& f, const State& st) const;
   [[nodiscard]] Failure runtime_error(const Frame& f, const std::string& detail) const;
@@ -179,6 +195,7 @@ class Stepper {
   Effects out_;                                    // effects of the current call
   std::int64_t call_events_ = 0;                   // events emitted by the current call
   std::size_t call_bytes_ = 0;                     // payload text they carry
+  std::size_t live_bytes_ = 0;                     // sum of the frames' accounting
 
   void write_text(std::string& out) const;
 };

@@ -286,7 +286,9 @@ Stepper Stepper::from_json(std::shared_ptr<const StateMachine> machine, RandomSo
       f.failed_items = fj.at("failedItems").get<std::size_t>();
       f.tolerated_percentage = get_opt<double>(fj, "toleratedPercentage");
       f.tolerated_count = get_opt<std::int64_t>(fj, "toleratedCount");
-      s.frames_[f.id] = std::move(f);
+      Frame& placed = s.frames_[f.id] = std::move(f);
+      s.account(placed, to_text(placed.raw_input).size(),
+                placed.child_results.is_null() ? 0 : to_text(placed.child_results).size());
     }
     for (const Json& t : j.at("timers")) {
       s.timers_[t.at("id").get<std::uint64_t>()] =

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <future>
 #include <map>
 #include <random>
@@ -557,6 +558,10 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
   for (const auto& e : effects) {
     if (auto* a = std::get_if<asl::effect::AppendEvent>(&e)) {
       events.push_back(&a->event);
+      if (!crash_state_.empty() && a->event.details_member == "stateEnteredEventDetails" &&
+          a->event.details.value("name", "") == crash_state_) {
+        std::abort();
+      }
     } else if (auto* s = std::get_if<asl::effect::ScheduleTimer>(&e)) {
       ex->timers[s->timer_id] = Execution::Timer{0, s->at};
       to_arm.push_back(s->timer_id);

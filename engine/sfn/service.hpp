@@ -108,6 +108,9 @@ class StepFunctionsService {
   /// and execution sequence numbers are never reused.
   void reset();
   [[nodiscard]] std::size_t executions_running() const;
+  /// Test hook (e2e crash-recovery tests only): the process aborts when an execution enters a
+  /// state of this name, as a crash inside that step would. Empty: off.
+  void crash_in_state_for_testing(std::string state_name) { crash_state_ = std::move(state_name); }
   /// Bytes the compiled-definition cache accounts for (an estimate), and its entries.
   [[nodiscard]] std::size_t compiled_cache_bytes() const;
   [[nodiscard]] std::size_t compiled_cache_entries() const;
@@ -158,6 +161,7 @@ class StepFunctionsService {
   const asl::IntegrationRegistry& registry_;
   core::Executor* executor_;
   core::InlineExecutor inline_;
+  std::string crash_state_;
   std::atomic<std::uint64_t> generation_{1};  // bumped by reset(), under the database lock
 
   mutable std::mutex mu_;

@@ -9,6 +9,7 @@
 namespace scl::store {
 namespace {
 std::atomic<int> g_fail_nth{0};
+std::atomic<int> g_fail_more{0};  // further consecutive steps to fail after the n-th
 
 [[noreturn]] void raise(sqlite3* db, int rc, std::string_view what) {
   std::string msg(what);
@@ -21,7 +22,12 @@ void maybe_inject_failure() {
   int n = g_fail_nth.load();
   if (n <= 0) return;
   if (n == 1) {
-    g_fail_nth.store(0);
+    const int more = g_fail_more.load();
+    if (more > 0) {
+      g_fail_more.store(more - 1);
+    } else {
+      g_fail_nth.store(0);
+    }
     throw DbError(SQLITE_IOERR, "injected failure");
   }
   g_fail_nth.store(n - 1);
@@ -165,6 +171,9 @@ int Database::user_version() {
   });
 }
 
-void Database::fail_nth_step_for_testing(int n) { g_fail_nth.store(n); }
+void Database::fail_nth_step_for_testing(int n, int times) {
+  g_fail_more.store(times > 1 ? times - 1 : 0);
+  g_fail_nth.store(n);
+}
 
 }  // namespace scl::store

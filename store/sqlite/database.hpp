@@ -94,8 +94,9 @@ class Database {
   [[nodiscard]] int user_version();
   [[nodiscard]] const std::string& path() const { return path_; }
 
-  /// Test hook: the n-th statement step from now (1-based) fails with DbError; 0 disables.
-  void fail_nth_step_for_testing(int n);
+  /// Test hook: the n-th statement step from now (1-based) fails with DbError, and so do the
+  /// `times - 1` steps after it; 0 disables.
+  void fail_nth_step_for_testing(int n, int times = 1);
 
  private:
   friend class Tx;

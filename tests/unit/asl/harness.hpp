@@ -33,6 +33,7 @@ struct RunResult {
   std::vector<TaskRequest> tasks;  // every InvokeTask, in order
   std::vector<std::uint64_t> cancelled_tasks;
   core::TimeMs end_time = 0;
+  int continues = 0;  // calls that yielded with effect::Continue
   [[nodiscard]] std::vector<std::string> types() const {
     std::vector<std::string> t;
     for (const auto& e : events) t.push_back(e.type);
@@ -70,6 +71,7 @@ inline RunResult run(std::shared_ptr<const StateMachine> machine, const Json& in
     bool is_timer;
     std::uint64_t id;
     TaskEvent event;
+    bool resume = false;  // effect::Continue: call Stepper::resume()
   };
   std::map<std::pair<core::TimeMs, std::uint64_t>, Pending> queue;
   std::map<std::uint64_t, std::pair<core::TimeMs, std::uint64_t>> timer_keys;
@@ -130,6 +132,9 @@ inline RunResult run(std::shared_ptr<const StateMachine> machine, const Json& in
             ++it;
           }
         }
+      } else if (std::holds_alternative<effect::Continue>(e)) {
+        ++res.continues;
+        queue[std::make_pair(now, seq++)] = Pending{false, 0, task_event::Heartbeat{}, true};
       } else if (auto* fin = std::get_if<effect::ExecutionFinished>(&e)) {
         res.status = fin->status;
         res.output = fin->output;
@@ -164,7 +169,9 @@ inline RunResult run(std::shared_ptr<const StateMachine> machine, const Json& in
     }
     Pending p = std::move(it->second);
     queue.erase(it);
-    if (p.is_timer) {
+    if (p.resume) {
+      apply(stepper->resume(now), now);
+    } else if (p.is_timer) {
       timer_keys.erase(p.id);
       apply(stepper->on_timer(p.id, now), now);
     } else {

@@ -183,3 +183,57 @@ TEST_CASE("history event text equals its Json form") {
     CHECK(Json::parse(e.to_text()) == e.to_json());
   }
 }
+
+// Why: AWS runs at most 40 inline Map iterations at once ("up to 40 concurrent iterations"),
+// and it bounds the memory of a fan-out (issue 11 finding 5).
+TEST_CASE("inline Map runs at most 40 iterations at once") {
+  for (const auto& [conc, expected] : {std::pair{0, 40}, std::pair{100, 40}, std::pair{7, 7}}) {
+    auto m = compile_or_die(R"J({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":)J" +
+                            std::to_string(conc) + R"J(,"ItemProcessor":{"StartAt":"T","States":{
+        "T":{"Type":"Task","Resource":"arn:aws:states:::test:never","End":true}}},"End":true}}})J");
+    Json items = Json::array();
+    for (int i = 0; i < 100; ++i) items.push_back(i);
+    auto r = run(m, items);
+    CHECK(r.status == ExecutionStatus::kRunning);
+    CHECK(r.tasks.size() == static_cast<std::size_t>(expected));
+  }
+}
+
+// Why: issue 11 findings 3 and 10: one call of the stepper must not produce an unbounded amount
+// of history (one commit of it exceeded SQLite's 1e9-byte string limit); it yields instead, and
+// the execution goes on exactly as if it had not.
+TEST_CASE("a long Pass chain yields every few hundred events and finishes unchanged") {
+  Json states = Json::object();
+  for (int i = 0; i < 600; ++i) {
+    states["S" + std::to_string(i)] = {{"Type", "Pass"}};
+    if (i == 599) states["S599"]["End"] = true;
+    else states["S" + std::to_string(i)]["Next"] = "S" + std::to_string(i + 1);
+  }
+  auto m = compile_or_die(Json{{"StartAt", "S0"}, {"States", states}}.dump());
+  auto r = run(m, Json{{"v", 1}});
+  REQUIRE(r.status == ExecutionStatus::kSucceeded);
+  CHECK(r.events.size() == 1202);
+  CHECK(r.continues >= 2);
+  for (std::size_t i = 0; i < r.events.size(); ++i) CHECK(r.events[i].id == static_cast<std::int64_t>(i + 1));
+  // Big payloads yield sooner: 4 MiB of event text per call at most.
+  auto big = run(m, Json{{"pad", std::string(200000, 'x')}});
+  REQUIRE(big.status == ExecutionStatus::kSucceeded);
+  CHECK(big.continues >= 50);
+}
+
+// Why: issue 11 finding 5: a fan-out of big iteration inputs must fail cleanly at the emulator's
+// live-state limit instead of taking gigabytes (nested Maps: 40 x 40 iterations of 100 KB).
+TEST_CASE("iterations holding more than the live-state limit fail the execution") {
+  auto m = compile_or_die(R"J({"StartAt":"Outer","States":{"Outer":{"Type":"Map","ItemsPath":"$.items",
+      "ItemSelector":{"pad.$":"$.pad","items.$":"$.items"},
+      "ItemProcessor":{"StartAt":"Inner","States":{"Inner":{"Type":"Map","ItemsPath":"$.items",
+        "ItemSelector":{"pad.$":"$.pad"},
+        "ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1000,"End":true}}},
+        "End":true}}},"End":true}}})J");
+  Json items = Json::array();
+  for (int i = 0; i < 40; ++i) items.push_back(i);
+  auto r = run(m, Json{{"items", items}, {"pad", std::string(100000, 'p')}});
+  REQUIRE(r.status == ExecutionStatus::kFailed);
+  CHECK(r.error == "States.Runtime");
+  CHECK(r.cause->find("limit of 64 MiB of state data") != std::string::npos);
+}

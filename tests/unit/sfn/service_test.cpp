@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <deque>
+#include <mutex>
 #include <thread>
 
 #include "engine/core/aws_error.hpp"
@@ -463,4 +465,207 @@ TEST_CASE("invalid execution input uses Jackson's text for a bare word (F-112)")
   CHECK(f.svc->start_execution(f.scope, {{"stateMachineArn", sm}, {"input", "null"}})
             .contains("executionArn"));
   CHECK(f.svc->executions_running() == 1);
+}
+
+// ---- issue 11: failure isolation ---------------------------------------------------------------
+
+TEST_CASE("a first step whose commit fails is acknowledged only with its failure stored") {
+  // Why: issue 11 finding 3: StartExecution answered 200, then the execution did not exist.
+  Fixture f;
+  const auto sm = f.create("commit-first", wait_then_pass(5));
+  f.db.fail_nth_step_for_testing(3);  // after two reads (machine, name check): the insert
+  const auto ex = f.start(sm, {{"k", 1}}, "first");
+  const json d = f.describe(ex);
+  CHECK(d["status"] == "FAILED");
+  CHECK(d["error"] == "States.Runtime");
+  CHECK(d["cause"].get<std::string>().find("could not store") != std::string::npos);
+  const json h = f.history(ex);
+  CHECK(types(h) == std::vector<std::string>{"ExecutionStarted", "ExecutionFailed"});
+  check_contiguous(h);
+  CHECK(f.svc->executions_running() == 0);
+  CHECK(f.scheduler.pending() == 0);  // the Wait's timer was never armed
+}
+
+TEST_CASE("a later step whose commit fails ends the execution, committed, and frees it") {
+  // Why: issue 11 findings 3 and 5: the execution stayed RUNNING forever (or in memory) after a
+  // failed commit; StopExecution then had no effect.
+  Fixture f;
+  const auto sm = f.create("commit-later", wait_then_pass(5));
+  const auto ex = f.start(sm, {{"k", 1}}, "later");
+  const auto before = f.history(ex);
+  REQUIRE(types(before).back() == "WaitStateEntered");
+  f.db.fail_nth_step_for_testing(1);  // the update of the step after the Wait
+  f.advance_s(5);
+  const json d = f.describe(ex);
+  CHECK(d["status"] == "FAILED");
+  CHECK(d["error"] == "States.Runtime");
+  const json h = f.history(ex);
+  REQUIRE(h.size() == before.size() + 1);
+  CHECK(h.back()["type"] == "ExecutionFailed");
+  CHECK(h.back()["previousEventId"] == before.back()["id"]);
+  check_contiguous(h);
+  CHECK(f.svc->executions_running() == 0);
+  CHECK(f.svc->stop_execution(f.scope, {{"executionArn", ex}}).contains("stopDate"));
+  CHECK(f.describe(ex)["status"] == "FAILED");
+}
+
+TEST_CASE("when nothing can be stored, StartExecution answers an error and nothing exists") {
+  // Why: an acknowledgement promises the execution exists; without any commit there is none.
+  Fixture f;
+  const auto sm = f.create("commit-none", wait_then_pass(5));
+  f.db.fail_nth_step_for_testing(3, 2);  // the insert, and the insert of the failure record
+  json in = {{"stateMachineArn", sm}, {"name", "none"}, {"input", "{}"}};
+  CHECK(Fixture::error_of([&] { f.svc->start_execution(f.scope, in); })
+            .rfind("InternalFailure: The execution could not be stored", 0) == 0);
+  CHECK(Fixture::error_of([&] {
+          f.describe("arn:aws:states:us-east-1:123456789012:execution:commit-none:none");
+        }).rfind("ExecutionDoesNotExist", 0) == 0);
+  CHECK(f.svc->executions_running() == 0);
+  // The name is free again.
+  CHECK(f.start(sm, json::object(), "none").size() > 0);
+}
+
+namespace {
+// Holds posted work until run_all(): lets a test put a reset between a step and its commit.
+class GatedExecutor final : public core::Executor {
+ public:
+  void post(Task task) override {
+    std::lock_guard lock(mu_);
+    tasks_.push_back(std::move(task));
+  }
+  std::size_t run_all() {
+    std::size_t n = 0;
+    for (;;) {
+      Task t;
+      {
+        std::lock_guard lock(mu_);
+        if (tasks_.empty()) return n;
+        t = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      t();
+      ++n;
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::deque<Task> tasks_;
+};
+}  // namespace
+
+TEST_CASE("a step computed across a reset writes nothing into what comes after it") {
+  // Why: issue 11 finding 6: a step in flight during POST /_emulator/reset committed afterwards
+  // under a reused executions.seq; a later execution then read another's output and history.
+  Fixture f;
+  GatedExecutor gate;
+  f.svc = std::make_unique<sfn::StepFunctionsService>(f.db, f.scheduler, f.ids, f.registry, &gate);
+  auto sm = f.create("reset-race", wait_then_pass(5));
+  std::optional<json> answer;
+  f.svc->start_execution_async(
+      f.scope, {{"stateMachineArn", sm}, {"name", "same"}, {"input", "{\"old\": true}"}},
+      [&](const std::function<json()>& produce) { answer = produce(); });
+  CHECK_FALSE(answer);   // not answered before its commit
+  f.svc->reset();        // the first step has not run yet
+  gate.run_all();        // now it runs, and must commit nothing
+  REQUIRE(answer);
+  sm = f.create("reset-race", wait_then_pass(5));
+  std::optional<json> second;
+  f.svc->start_execution_async(
+      f.scope, {{"stateMachineArn", sm}, {"name", "same"}, {"input", "{\"new\": true}"}},
+      [&](const std::function<json()>& produce) { second = produce(); });
+  gate.run_all();
+  REQUIRE(second);
+  const std::string ex = (*second)["executionArn"];
+  const json d = f.describe(ex);
+  CHECK(d["status"] == "RUNNING");
+  CHECK(d["input"] == "{\"new\": true}");
+  const json h = f.history(ex);
+  CHECK(types(h) == std::vector<std::string>{"ExecutionStarted", "WaitStateEntered"});
+  check_contiguous(h);
+  f.advance_s(5);
+  gate.run_all();
+  CHECK(f.describe(ex)["status"] == "SUCCEEDED");
+  CHECK(types(f.history(ex)).size() == 6);
+}
+
+TEST_CASE("the compiled-definition cache is bounded in bytes and dropped with its machine") {
+  // Why: issue 11 finding 7: 100 distinct 0.76 MiB definitions kept +19 MiB of RSS each, with
+  // nothing released by DeleteStateMachine or reset.
+  Fixture f;
+  auto big = [](int i) {
+    json states = json::object();
+    const std::string pad(40000, static_cast<char>('a' + i % 26));
+    states["P"] = {{"Type", "Pass"}, {"Result", {{"pad", pad}, {"i", i}}}, {"End", true}};
+    return json{{"StartAt", "P"}, {"States", states}};
+  };
+  std::vector<std::string> arns;
+  for (int i = 0; i < 80; ++i) arns.push_back(f.create("big-" + std::to_string(i), big(i)));
+  CHECK(f.svc->compiled_cache_bytes() <= 64u * 1024 * 1024);
+  CHECK(f.svc->compiled_cache_entries() < 80);
+  const std::size_t entries = f.svc->compiled_cache_entries();
+  f.svc->delete_state_machine(f.scope, {{"stateMachineArn", arns.back()}});
+  CHECK(f.svc->compiled_cache_entries() == entries - 1);
+  // Validate and failed creates leave nothing behind.
+  f.svc->validate_state_machine_definition(f.scope, {{"definition", big(99).dump()}});
+  CHECK(Fixture::error_of([&] { f.create("big-0", big(98)); }).rfind("StateMachineAlreadyExists", 0) == 0);
+  CHECK(f.svc->compiled_cache_entries() == entries - 1);
+  f.svc->reset();
+  CHECK(f.svc->compiled_cache_entries() == 0);
+  CHECK(f.svc->compiled_cache_bytes() == 0);
+}
+
+TEST_CASE("recovery fails an execution whose snapshot cannot be resumed, and resumes the others") {
+  // Why: issue 11 finding 2: one bad row must not take the rest of the data with it, and must not
+  // stay RUNNING forever.
+  const auto path =
+      std::filesystem::temp_directory_path() / ("scl-sfn-recover-" + std::to_string(getpid()) + ".db");
+  std::filesystem::remove(path);
+  std::string good;
+  std::string bad;
+  {
+    Fixture f(path.string());
+    const auto sm = f.create("rec", wait_then_pass(5));
+    good = f.start(sm, json::object(), "good");
+    bad = f.start(sm, json::object(), "bad");
+    f.db.write([&](store::Tx& tx) {
+      tx.exec("UPDATE executions SET state = '{\"stepper\": {\"version\": 99}}' WHERE name = 'bad'");
+    });
+  }
+  {
+    Fixture f(path.string(), kT0 + 1000);
+    CHECK(f.svc->recover() == 1);
+    const json d = f.describe(bad);
+    CHECK(d["status"] == "FAILED");
+    CHECK(d["cause"].get<std::string>().rfind("The emulator could not resume this execution", 0) == 0);
+    const json h = f.history(bad);
+    CHECK(h.back()["type"] == "ExecutionFailed");
+    check_contiguous(h);
+    f.advance_s(10);
+    CHECK(f.describe(good)["status"] == "SUCCEEDED");
+  }
+  // An execution the process crashed on twice is failed instead of resumed.
+  std::string ex;
+  std::int64_t seq = 0;
+  {
+    Fixture f(path.string(), kT0 + 20000);
+    ex = f.start("arn:aws:states:us-east-1:123456789012:stateMachine:rec", json::object(), "crashy");
+    seq = f.db.read([](store::Tx& tx) {
+      auto s = tx.prepare("SELECT seq FROM executions WHERE name = 'crashy'");
+      s.step();
+      return s.int64(0);
+    });
+  }
+  {
+    Fixture g(path.string(), kT0 + 21000);
+    CHECK(g.svc->recover({seq}) == 1);  // first crash: resumed
+  }
+  {
+    Fixture h(path.string(), kT0 + 22000);
+    CHECK(h.svc->recover({seq}) == 0);  // second: failed
+    const json d = h.describe(ex);
+    CHECK(d["status"] == "FAILED");
+    CHECK(d["cause"].get<std::string>().find("crashed 2 times") != std::string::npos);
+  }
+  std::filesystem::remove(path);
 }
