@@ -363,6 +363,13 @@ Effects Stepper::on_timer(std::uint64_t timer_id, core::TimeMs now) {
   if (fit == frames_.end()) return {};
   Frame& f = fit->second;
   const State& st = *graph_of(f).find(f.state);
+  // The frame field that owns this timer; a timer the frame no longer holds is stale (e.g. the
+  // task timeout of a task that already ended by heartbeat timeout) and is ignored.
+  std::optional<std::uint64_t>& owner =
+      ref.kind == TimerKind::kTaskTimeout ? f.timeout_timer
+      : ref.kind == TimerKind::kHeartbeat ? f.heartbeat_timer
+                                           : f.timer_id;
+  if (owner != timer_id) return {};
   switch (ref.kind) {
     case TimerKind::kWait:
       f.timer_id.reset();
@@ -374,8 +381,7 @@ Effects Stepper::on_timer(std::uint64_t timer_id, core::TimeMs now) {
       break;
     case TimerKind::kTaskTimeout:
     case TimerKind::kHeartbeat: {
-      f.timeout_timer.reset();
-      if (ref.kind == TimerKind::kHeartbeat) f.heartbeat_timer.reset();
+      owner.reset();  // clear_task() below cancels the other one
       const auto& task = std::get<TaskState>(st.body);
       const Failure fl{std::string(ref.kind == TimerKind::kTaskTimeout ? errors::kTimeout
                                                                        : errors::kHeartbeatTimeout),

@@ -237,3 +237,16 @@ TEST_CASE("iterations holding more than the live-state limit fail the execution"
   CHECK(r.error == "States.Runtime");
   CHECK(r.cause->find("limit of 64 MiB of state data") != std::string::npos);
 }
+
+// Why: after a heartbeat timeout, the task's own timeout timer used to stay armed; when it fired
+// later (in a Wait reached through Catch) the stepper threw bad_variant_access and the execution
+// was wedged. A timer its frame no longer holds must be ignored.
+TEST_CASE("the timeout of a task that ended by heartbeat timeout never fires later") {
+  auto m = compile_or_die(R"J({"StartAt":"T","States":{
+      "T":{"Type":"Task","Resource":"arn:aws:states:::test:never","TimeoutSeconds":10,
+           "HeartbeatSeconds":2,"Next":"W","Catch":[{"ErrorEquals":["States.HeartbeatTimeout"],"Next":"W"}]},
+      "W":{"Type":"Wait","Seconds":20,"End":true}}})J");
+  auto r = run(m, Json::object());
+  REQUIRE(r.status == ExecutionStatus::kSucceeded);
+  CHECK(r.end_time == 1700000022000);
+}
