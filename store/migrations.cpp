@@ -8,7 +8,7 @@ namespace scl::store {
 namespace {
 
 // Times are integer epoch milliseconds of simulated time. Echo-only blobs are JSON text.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 1: CodeBuild projects and builds.
     R"sql(
 CREATE TABLE projects (
@@ -176,6 +176,19 @@ CREATE INDEX build_batches_by_token ON build_batches (account, region, project, 
     // crashed it twice is failed at recovery instead of resumed.
     R"sql(
 ALTER TABLE executions ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 7: a running execution's snapshot in parts (asl::SnapshotPart), so that a step writes only
+    // what it changed. executions.state keeps a whole snapshot only for executions stored before
+    // this version; their next step moves them to parts.
+    R"sql(
+CREATE TABLE execution_parts (
+  execution_seq INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  sub INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX execution_parts_by_key ON execution_parts (execution_seq, kind, id, sub);
 )sql",
 };
 

@@ -246,6 +246,45 @@ std::int64_t last_event_id(Tx& tx, std::int64_t execution_seq) {
   return s.int64(0);
 }
 
+void write_parts(Tx& tx, std::int64_t execution_seq, const std::vector<PartErase>& erases,
+                 const std::vector<PartRow>& upserts) {
+  for (const auto& e : erases) {
+    auto s = tx.prepare(e.all_subs ? "DELETE FROM execution_parts WHERE execution_seq = ?1 AND "
+                                     "kind = ?2 AND id = ?3"
+                                   : "DELETE FROM execution_parts WHERE execution_seq = ?1 AND "
+                                     "kind = ?2 AND id = ?3 AND sub = ?4");
+    s.bind(1, execution_seq).bind(2, std::int64_t{e.kind}).bind(3, e.id);
+    if (!e.all_subs) s.bind(4, e.sub);
+    s.run();
+  }
+  for (const auto& p : upserts) {
+    auto s = tx.prepare(
+        "INSERT INTO execution_parts (execution_seq, kind, id, sub, body) VALUES (?1, ?2, ?3, ?4, "
+        "?5) ON CONFLICT (execution_seq, kind, id, sub) DO UPDATE SET body = excluded.body");
+    s.bind(1, execution_seq).bind(2, std::int64_t{p.kind}).bind(3, p.id).bind(4, p.sub);
+    s.bind(5, p.body);
+    s.run();
+  }
+}
+
+std::vector<PartRow> parts(Tx& tx, std::int64_t execution_seq) {
+  auto s = tx.prepare(
+      "SELECT kind, id, sub, body FROM execution_parts WHERE execution_seq = ?1 ORDER BY kind, id, "
+      "sub");
+  s.bind(1, execution_seq);
+  std::vector<PartRow> out;
+  while (s.step()) {
+    out.push_back(PartRow{static_cast<int>(s.int64(0)), s.int64(1), s.int64(2), s.text(3)});
+  }
+  return out;
+}
+
+void erase_parts(Tx& tx, std::int64_t execution_seq) {
+  auto s = tx.prepare("DELETE FROM execution_parts WHERE execution_seq = ?1");
+  s.bind(1, execution_seq);
+  s.run();
+}
+
 core::TimeMs latest_time(Tx& tx) {
   auto s = tx.prepare(
       "SELECT max(coalesce((SELECT max(start_ms) FROM executions), 0), coalesce((SELECT "
@@ -261,7 +300,9 @@ void erase_all(Tx& tx) {
     s.step();
     meta_repo::raise_to(tx, kSeqFloorKey, s.int64(0));
   }
-  tx.exec("DELETE FROM history_chunks; DELETE FROM executions; DELETE FROM state_machines;");
+  tx.exec(
+      "DELETE FROM execution_parts; DELETE FROM history_chunks; DELETE FROM executions; DELETE "
+      "FROM state_machines;");
 }
 
 }  // namespace scl::store::sfn_repo

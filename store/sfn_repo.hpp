@@ -50,6 +50,21 @@ struct ExecutionRow {
   std::int64_t crashes = 0;        // emulator crashes while running it (read only)
 };
 
+/// One part of a running execution's snapshot: (kind, id, sub) -> JSON text.
+struct PartRow {
+  int kind = 0;
+  std::int64_t id = 0;
+  std::int64_t sub = 0;
+  std::string body;
+};
+/// Removes one part, or all `sub`s of (kind, id) when all_subs.
+struct PartErase {
+  int kind = 0;
+  std::int64_t id = 0;
+  std::int64_t sub = 0;
+  bool all_subs = false;
+};
+
 struct HistoryRow {
   std::int64_t id = 0;
   std::string body;  // event JSON (wire form without the timestamp conversion)
@@ -90,6 +105,12 @@ void append_events(Tx& tx, std::int64_t execution_seq, const std::vector<History
 std::vector<HistoryRow> events(Tx& tx, std::int64_t execution_seq, bool reverse,
                                std::optional<std::int64_t> bound, int limit);
 std::int64_t last_event_id(Tx& tx, std::int64_t execution_seq);
+
+/// Applies erasures, then inserts or replaces the given parts.
+void write_parts(Tx& tx, std::int64_t execution_seq, const std::vector<PartErase>& erases,
+                 const std::vector<PartRow>& upserts);
+std::vector<PartRow> parts(Tx& tx, std::int64_t execution_seq);
+void erase_parts(Tx& tx, std::int64_t execution_seq);
 core::TimeMs latest_time(Tx& tx);
 void erase_all(Tx& tx);
 }  // namespace sfn_repo

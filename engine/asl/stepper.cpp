@@ -178,6 +178,7 @@ std::int64_t Stepper::emit(Frame& f, const std::string& type, const std::string&
   for (const auto& [k, v] : e.details.items())
     if (v.is_string()) call_bytes_ += v.get_ref<const std::string&>().size();
   f.last_event_id = e.id;
+  touch(f);
   last_event_id_ = e.id;
   out_.emplace_back(effect::AppendEvent{std::move(e)});
   return f.last_event_id;
@@ -202,6 +203,7 @@ Stepper::Frame& Stepper::new_frame(const std::string& graph_id, std::optional<st
   f.last_event_id = last_event_id;
   f.phase = Phase::kEnter;
   runnable_.push_back(id);
+  touch(f);
   return f;
 }
 
@@ -210,6 +212,22 @@ void Stepper::erase_frame(std::uint64_t id) {
   if (it == frames_.end()) return;
   live_bytes_ -= std::min(live_bytes_, it->second.input_bytes + it->second.results_bytes);
   frames_.erase(it);
+  if (tracking_) {
+    dirty_frames_.erase(id);
+    dirty_items_.erase(id);
+    cleared_results_.erase(id);
+    dirty_results_.erase(dirty_results_.lower_bound({id, 0}),
+                         dirty_results_.lower_bound({id + 1, 0}));
+    erased_frames_.insert(id);
+  }
+}
+
+void Stepper::touch_all_results(const Frame& f) {
+  if (!tracking_) return;
+  dirty_results_.erase(dirty_results_.lower_bound({f.id, 0}),
+                       dirty_results_.lower_bound({f.id + 1, 0}));
+  cleared_results_.insert(f.id);
+  dirty_frames_.insert(f.id);  // the core records the results' size
 }
 
 bool Stepper::account(Frame& f, std::size_t input_bytes, std::size_t results_bytes) {
@@ -247,6 +265,7 @@ Failure Stepper::wrap_runtime(const Frame& f, Failure failure) const {
 std::uint64_t Stepper::schedule_timer(TimerKind kind, const Frame& f, core::TimeMs at) {
   const std::uint64_t id = next_timer_id_++;
   timers_[id] = TimerRef{kind, f.id};
+  touch(f);
   out_.emplace_back(effect::ScheduleTimer{id, at});
   return id;
 }
@@ -258,6 +277,7 @@ void Stepper::cancel_timer(std::optional<std::uint64_t>& id) {
 }
 
 void Stepper::clear_task(Frame& f, bool cancel) {
+  touch(f);
   cancel_timer(f.timeout_timer);
   cancel_timer(f.heartbeat_timer);
   if (f.task_id) {
@@ -311,6 +331,7 @@ Effects Stepper::on_task_result(std::uint64_t task_id, const TaskEvent& event, c
     emit(f, "TaskSubmitted", "taskSubmittedEventDetails", std::move(d), now);
   } else if (std::holds_alternative<task_event::Heartbeat>(event)) {
     if (f.heartbeat_seconds) {
+      touch(f);
       cancel_timer(f.heartbeat_timer);
       f.heartbeat_timer = schedule_timer(
           TimerKind::kHeartbeat, f, after_seconds(now, static_cast<double>(*f.heartbeat_seconds)));
@@ -370,6 +391,7 @@ Effects Stepper::on_timer(std::uint64_t timer_id, core::TimeMs now) {
       : ref.kind == TimerKind::kHeartbeat ? f.heartbeat_timer
                                            : f.timer_id;
   if (owner != timer_id) return {};
+  touch(f);
   switch (ref.kind) {
     case TimerKind::kWait:
       f.timer_id.reset();
@@ -690,6 +712,8 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     const std::int64_t started = emit(f, "ParallelStateStarted", "", Json::object(), now);
     f.phase = Phase::kChildren;
     f.child_results = Json::array();
+    account(f, f.input_bytes, 0);
+    touch_all_results(f);
     f.children.clear();
     for (std::size_t i = 0; i < par->branches.size(); ++i) {
       f.child_results.push_back(nullptr);
@@ -742,12 +766,16 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     emit(f, "MapStateStarted", "mapStateStartedEventDetails", {{"length", items.size()}}, now);
     f.phase = Phase::kChildren;
     f.items = std::move(items);
+    touch_items(f);
+    touch(f);
     f.next_item = 0;
     f.running = 0;
     f.failed_items = 0;
     f.max_concurrency = static_cast<std::size_t>(max_conc);
     f.children.clear();
     f.child_results = Json::array();
+    account(f, f.input_bytes, 0);
+    touch_all_results(f);
     for (std::size_t i = 0; i < f.items.size(); ++i) f.child_results.push_back(nullptr);
     if (f.items.empty()) {
       emit(f, "MapStateSucceeded", "", Json::object(), now);
@@ -760,6 +788,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
 }
 
 void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
+  touch(f);
   const auto& map = std::get<MapState>(st.body);
   const std::size_t limit = f.max_concurrency == 0
                                 ? kMaxInlineMapConcurrency
@@ -885,10 +914,22 @@ void Stepper::transition(Frame& f, const std::string& next, Json output, core::T
   f.raw_input = std::move(output);
   f.phase = Phase::kEnter;
   f.children.clear();
+  // A finished Map/Parallel state's items and results are no longer needed.
+  if (!f.items.is_null()) {
+    f.items = Json();
+    touch_items(f);
+  }
+  if (!f.child_results.is_null()) {
+    f.child_results = Json();
+    account(f, f.input_bytes, 0);
+    touch_all_results(f);
+  }
+  touch(f);
   runnable_.push_back(f.id);
 }
 
 void Stepper::handle_failure(Frame& f, const State& st, Failure failure, core::TimeMs now) {
+  touch(f);
   if (is_terminal_error(failure.error)) {
     fail_frame(f, failure, now);
     return;
@@ -974,6 +1015,7 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
                              const Failure& failure, core::TimeMs now) {
   Frame& c = frames_.at(child_id);
   const std::size_t index = c.index;
+  touch(p);
   p.last_event_id = c.last_event_id;
   const std::size_t child_output_bytes = c.output_bytes;
   erase_frame(child_id);
@@ -1002,6 +1044,7 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
       return;
     }
     p.child_results[index] = std::move(output);
+    touch_result(p, index);
     if (!account(p, p.input_bytes, p.results_bytes + child_output_bytes)) {
       abort_siblings(false);
       emit(p, "ParallelStateFailed", "", Json::object(), now);
@@ -1019,6 +1062,7 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
     emit(p, "MapIterationSucceeded", "mapIterationSucceededEventDetails",
          {{"name", st.name}, {"index", index}}, now);
     p.child_results[index] = std::move(output);
+    touch_result(p, index);
     if (!account(p, p.input_bytes, p.results_bytes + child_output_bytes)) {
       abort_siblings(true);
       emit(p, "MapStateFailed", "", Json::object(), now);
@@ -1052,6 +1096,7 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
     Json err = {{"Error", failure.error}};
     if (failure.cause) err["Cause"] = *failure.cause;
     p.child_results[index] = std::move(err);
+    touch_result(p, index);
   }
   const std::uint64_t pid = p.id;
   start_map_items(p, st, now);
@@ -1067,6 +1112,7 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
 }
 
 void Stepper::abort_frame(Frame& f, core::TimeMs now, bool emit_events) {
+  touch(f);
   const State* st = graph_of(f).find(f.state);
   const Phase phase = f.phase;
   f.phase = Phase::kDone;

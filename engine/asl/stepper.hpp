@@ -24,12 +24,14 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "engine/asl/effects.hpp"
 #include "engine/asl/model.hpp"
 #include "engine/asl/random_source.hpp"
+#include "engine/asl/snapshot_parts.hpp"
 #include "engine/asl/task_integration.hpp"
 
 namespace scl::asl {
@@ -92,10 +94,21 @@ class Stepper {
   [[nodiscard]] std::optional<std::uint64_t> task_for_token(const std::string& token) const;
 
   [[nodiscard]] Json to_json() const;
-  /// asl::to_text(to_json()), byte for byte, written directly (the runner persists it often).
+  /// asl::to_text(to_json()), byte for byte, written directly.
   [[nodiscard]] std::string state_text() const;
   static Stepper from_json(std::shared_ptr<const StateMachine> machine, RandomSource& random,
                            const Json& snapshot);
+
+  // Snapshot in parts (snapshot_parts.hpp): what changed since the last take_changes(), so the
+  // runner writes each step's delta. from_parts(all parts ever written, with the erasures
+  // applied) restores exactly what from_json(to_json()) would.
+  /// Off for executions that are never persisted (EXPRESS): nothing is recorded.
+  void set_change_tracking(bool on) { tracking_ = on; }
+  /// Marks everything as changed (the next take_changes() returns a complete snapshot).
+  void mark_all_changed();
+  SnapshotChanges take_changes();
+  static Stepper from_parts(std::shared_ptr<const StateMachine> machine, RandomSource& random,
+                            const std::vector<SnapshotPart>& parts);
 
  private:
   enum class Phase { kEnter, kTask, kWait, kRetryWait, kChildren, kDone };
@@ -196,8 +209,29 @@ class Stepper {
   std::int64_t call_events_ = 0;                   // events emitted by the current call
   std::size_t call_bytes_ = 0;                     // payload text they carry
   std::size_t live_bytes_ = 0;                     // sum of the frames' accounting
+  // Change tracking for take_changes().
+  bool tracking_ = true;
+  bool input_written_ = false;
+  std::set<std::uint64_t> dirty_frames_;
+  std::set<std::uint64_t> dirty_items_;
+  std::set<std::uint64_t> cleared_results_;
+  std::set<std::pair<std::uint64_t, std::size_t>> dirty_results_;
+  std::set<std::uint64_t> erased_frames_;
+  void touch(const Frame& f) {
+    if (tracking_) dirty_frames_.insert(f.id);
+  }
+  void touch_items(const Frame& f) {
+    if (tracking_) dirty_items_.insert(f.id);
+  }
+  void touch_result(const Frame& f, std::size_t index) {
+    if (tracking_) dirty_results_.emplace(f.id, index);
+  }
+  /// f.child_results was replaced as a whole (a new array, or none).
+  void touch_all_results(const Frame& f);
 
   void write_text(std::string& out) const;
+  static void write_frame(std::string& out, const Frame& f, bool with_payloads);
+  static void read_frame(const Json& fj, Frame& f, const StateMachine& machine);
 };
 
 }  // namespace scl::asl

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <future>
 #include <map>
+#include <set>
 #include <random>
 #include <thread>
 
@@ -188,6 +189,10 @@ struct StepFunctionsService::Execution {
   std::vector<Done> waiters;
   bool finished = false;
   ExecutionResult result;
+  // Snapshot parts of the runner's own (tasks, timers) changed since the last commit.
+  std::set<std::uint64_t> changed_tasks;
+  std::set<std::uint64_t> changed_timers;
+  bool whole_snapshot_stored = false;  // resumed from a pre-parts snapshot: next commit moves it
 };
 
 namespace {
@@ -485,6 +490,7 @@ StepFunctionsService::ExecPtr StepFunctionsService::launch(
   ex->machine = compile_cached(sm.definition, ex->express);
   ex->random = std::make_unique<asl::SeededRandomSource>(fresh_seed());
   ex->stepper.emplace(ex->machine, *ex->random);
+  ex->stepper->set_change_tracking(!ex->express);
   ex->queue = std::make_shared<core::SerialQueue>(executor_);
   ex->generation = generation_.load();
   const core::TimeMs t = ex->at(now());
@@ -517,34 +523,47 @@ StepFunctionsService::ExecPtr StepFunctionsService::launch(
   return ex;
 }
 
-std::string StepFunctionsService::snapshot(const Execution& ex) const {
-  if (ex.finished) return "{}";
-  // Written as text: a running task's request and `.sync` submission (a whole Build document)
-  // are serialized once when they arrive, not copied and re-serialized on every step.
-  std::string out = "{\"stepper\":";
-  out += ex.stepper->state_text();
-  out += ",\"timers\":[";
-  bool first = true;
-  for (const auto& [id, t] : ex.timers) {
-    if (!first) out += ',';
-    first = false;
-    out += '[' + std::to_string(id) + ',' + std::to_string(t.at) + ']';
+void StepFunctionsService::snapshot_changes(Execution& ex, std::vector<store::PartErase>& erases,
+                                            std::vector<store::PartRow>& upserts) {
+  if (ex.whole_snapshot_stored) {
+    ex.whole_snapshot_stored = false;
+    ex.stepper->mark_all_changed();
+    for (const auto& [id, t] : ex.tasks) ex.changed_tasks.insert(id);
+    for (const auto& [id, t] : ex.timers) ex.changed_timers.insert(id);
   }
-  out += "],\"tasks\":[";
-  first = true;
-  for (const auto& [id, t] : ex.tasks) {
-    if (!first) out += ',';
-    first = false;
-    out += "{\"request\":";
-    out += t.request_text;
-    if (t.submitted) {
-      out += ",\"submitted\":";
-      out += *t.submitted;
+  asl::SnapshotChanges changes = ex.stepper->take_changes();
+  for (const auto& e : changes.erases) {
+    erases.push_back(store::PartErase{static_cast<int>(e.kind), static_cast<std::int64_t>(e.id),
+                                      static_cast<std::int64_t>(e.sub), e.all_subs});
+  }
+  for (auto& u : changes.upserts) {
+    upserts.push_back(store::PartRow{static_cast<int>(u.kind), static_cast<std::int64_t>(u.id),
+                                     static_cast<std::int64_t>(u.sub), std::move(u.body)});
+  }
+  for (const auto id : ex.changed_tasks) {
+    const auto sid = static_cast<std::int64_t>(id);
+    auto it = ex.tasks.find(id);
+    if (it == ex.tasks.end()) {
+      erases.push_back(store::PartErase{static_cast<int>(asl::PartKind::kRunnerTask), sid, 0, false});
+      continue;
     }
-    out += '}';
+    std::string body = "{\"request\":" + it->second.request_text;
+    if (it->second.submitted) body += ",\"submitted\":" + *it->second.submitted;
+    body += '}';
+    upserts.push_back(store::PartRow{static_cast<int>(asl::PartKind::kRunnerTask), sid, 0, std::move(body)});
   }
-  out += "]}";
-  return out;
+  for (const auto id : ex.changed_timers) {
+    const auto sid = static_cast<std::int64_t>(id);
+    auto it = ex.timers.find(id);
+    if (it == ex.timers.end()) {
+      erases.push_back(store::PartErase{static_cast<int>(asl::PartKind::kRunnerTimer), sid, 0, false});
+    } else {
+      upserts.push_back(store::PartRow{static_cast<int>(asl::PartKind::kRunnerTimer), sid, 0,
+                                       std::to_string(it->second.at)});
+    }
+  }
+  ex.changed_tasks.clear();
+  ex.changed_timers.clear();
 }
 
 void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
@@ -564,8 +583,10 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
       }
     } else if (auto* s = std::get_if<asl::effect::ScheduleTimer>(&e)) {
       ex->timers[s->timer_id] = Execution::Timer{0, s->at};
+      ex->changed_timers.insert(s->timer_id);
       to_arm.push_back(s->timer_id);
     } else if (auto* c = std::get_if<asl::effect::CancelTimer>(&e)) {
+      ex->changed_timers.insert(c->timer_id);
       auto it = ex->timers.find(c->timer_id);
       if (it != ex->timers.end()) {
         if (it->second.scheduled != 0) scheduler_.cancel(it->second.scheduled);
@@ -583,8 +604,10 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
         tokens_[*inv->request.task_token] = ex->arn;
       }
       ex->tasks[inv->request.task_id] = std::move(task);
+      ex->changed_tasks.insert(inv->request.task_id);
       to_start.push_back(inv->request.task_id);
     } else if (auto* ct = std::get_if<asl::effect::CancelTask>(&e)) {
+      ex->changed_tasks.insert(ct->task_id);
       auto it = ex->tasks.find(ct->task_id);
       if (it != ex->tasks.end()) {
         to_cancel.emplace_back(it->second.integration, it->second.global_id);
@@ -619,7 +642,11 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
       r.stop_ms = t;
       ex->finished = true;  // the snapshot of a finished execution is empty
     }
-    r.state = snapshot(*ex);
+    // The snapshot: only what this step changed (parts); nothing once the execution is over.
+    std::vector<store::PartErase> erases;
+    std::vector<store::PartRow> upserts;
+    if (fin == nullptr) snapshot_changes(*ex, erases, upserts);
+    r.state.clear();
     std::vector<store::HistoryRow> history;
     history.reserve(events.size());
     for (const auto* ev : events) history.push_back(store::HistoryRow{ev->id, ev->to_text()});
@@ -636,6 +663,8 @@ void StepFunctionsService::apply(const ExecPtr& ex, asl::Effects effects) {
         }
         if (insert) store::sfn_repo::insert_execution(tx, r);
         else store::sfn_repo::update_execution(tx, r);
+        if (fin != nullptr) store::sfn_repo::erase_parts(tx, r.seq);
+        else store::sfn_repo::write_parts(tx, r.seq, erases, upserts);
         store::sfn_repo::append_events(tx, r.seq, history);
       });
     } catch (const std::exception& e) {
@@ -753,6 +782,7 @@ void StepFunctionsService::fail_unpersisted(const ExecPtr& ex,
       if (ex->generation != generation_.load()) return;
       if (insert) store::sfn_repo::insert_execution(tx, r);
       else store::sfn_repo::update_execution(tx, r);
+      store::sfn_repo::erase_parts(tx, r.seq);
       store::sfn_repo::append_events(tx, r.seq, rows);
     });
   } catch (const std::exception& e) {
@@ -804,6 +834,7 @@ void StepFunctionsService::on_timer(const std::weak_ptr<Execution>& weak, std::u
     auto it = ex->timers.find(id);
     if (it == ex->timers.end()) return;
     ex->timers.erase(it);
+    ex->changed_timers.insert(id);
     core::CrashGuard::Running guard(ex->row.seq);
     apply(ex, ex->stepper->on_timer(id, ex->at(fired)));
   });
@@ -818,11 +849,16 @@ void StepFunctionsService::on_reply(const std::weak_ptr<Execution>& weak, std::u
     if (ex->finished) return;
     auto it = ex->tasks.find(local);
     if (it == ex->tasks.end()) return;  // cancelled or already answered
-    if (auto* s = std::get_if<asl::task_event::Submitted>(&ev); s != nullptr && !ex->express)
+    if (auto* s = std::get_if<asl::task_event::Submitted>(&ev); s != nullptr && !ex->express) {
       it->second.submitted = asl::to_text(s->output);
+      ex->changed_tasks.insert(local);
+    }
     const bool ends = std::holds_alternative<asl::task_event::Succeeded>(ev) ||
                       std::holds_alternative<asl::task_event::Failed>(ev);
-    if (ends) ex->tasks.erase(it);
+    if (ends) {
+      ex->tasks.erase(it);
+      ex->changed_tasks.insert(local);
+    }
     core::CrashGuard::Running guard(ex->row.seq);
     apply(ex, ex->stepper->on_task_result(local, ev, ex->at(replied)));
   });
@@ -1028,6 +1064,7 @@ void StepFunctionsService::stop_execution_async(const core::Scope& scope, const 
           r->stop_ms = stopped;
           r->state = "{}";
           store::sfn_repo::update_execution(tx, *r);
+          store::sfn_repo::erase_parts(tx, r->seq);
           aborted.id = store::sfn_repo::last_event_id(tx, r->seq) + 1;
           store::sfn_repo::append_events(tx, r->seq, {store::HistoryRow{aborted.id, aborted.to_text()}});
         });
@@ -1170,6 +1207,7 @@ void StepFunctionsService::send_task_event_async(const std::string& token, asl::
     if (!task) return respond(missing);
     if (!std::holds_alternative<asl::task_event::Heartbeat>(ev)) {
       ex->tasks.erase(*task);
+      ex->changed_tasks.insert(*task);
       std::lock_guard lock(mu_);
       tokens_.erase(token);
     }
@@ -1244,6 +1282,7 @@ void StepFunctionsService::fail_stored(const store::ExecutionRow& row, const std
       r->stop_ms = failed.timestamp;
       r->state = "{}";
       store::sfn_repo::update_execution(tx, *r);
+      store::sfn_repo::erase_parts(tx, r->seq);
       store::sfn_repo::append_events(tx, r->seq, {store::HistoryRow{failed.id, failed.to_text()}});
     });
   } catch (const std::exception& e) {
@@ -1283,14 +1322,40 @@ std::size_t StepFunctionsService::recover(const std::vector<std::int64_t>& crash
       ex->random = std::make_unique<asl::SeededRandomSource>(fresh_seed());
       ex->queue = std::make_shared<core::SerialQueue>(executor_);
       ex->generation = generation_.load();
-      state = asl::Json::parse(row.state);
-      ex->stepper.emplace(asl::Stepper::from_json(ex->machine, *ex->random, state.at("stepper")));
+      auto stored = db_.read([&](store::Tx& tx) { return store::sfn_repo::parts(tx, row.seq); });
+      std::vector<std::pair<std::uint64_t, asl::Json>> task_parts;  // stepper task id, part
+      if (stored.empty()) {
+        // Stored before snapshots were kept in parts: one whole snapshot (moved at next commit).
+        state = asl::Json::parse(row.state);
+        ex->stepper.emplace(asl::Stepper::from_json(ex->machine, *ex->random, state.at("stepper")));
+        ex->whole_snapshot_stored = true;
+        for (const auto& t : state.at("tasks"))
+          task_parts.emplace_back(t.at("request").at("id").get<std::uint64_t>(), t);
+        for (const auto& tm : state.at("timers"))
+          ex->timers[tm.at(0).get<std::uint64_t>()] = Execution::Timer{0, tm.at(1).get<core::TimeMs>()};
+      } else {
+        std::vector<asl::SnapshotPart> stepper_parts;
+        for (auto& p : stored) {
+          const auto kind = static_cast<asl::PartKind>(p.kind);
+          if (kind == asl::PartKind::kRunnerTask) {
+            task_parts.emplace_back(static_cast<std::uint64_t>(p.id), asl::Json::parse(p.body));
+          } else if (kind == asl::PartKind::kRunnerTimer) {
+            ex->timers[static_cast<std::uint64_t>(p.id)] =
+                Execution::Timer{0, std::stoll(p.body)};
+          } else {
+            stepper_parts.push_back(asl::SnapshotPart{kind, static_cast<std::uint64_t>(p.id),
+                                                      static_cast<std::uint64_t>(p.sub),
+                                                      std::move(p.body)});
+          }
+        }
+        ex->stepper.emplace(asl::Stepper::from_parts(ex->machine, *ex->random, stepper_parts));
+      }
       ex->result.execution_arn = row.arn;
       ex->result.start_ms = row.start_ms;
       ex->row = row;
       ex->committed_event_id = db_.read(
           [&](store::Tx& tx) { return store::sfn_repo::last_event_id(tx, row.seq); });
-      for (const auto& t : state.at("tasks")) {
+      for (const auto& [local, t] : task_parts) {
         auto req = request_from_json(t.at("request"));
         Execution::Task task;
         task.request = req;
@@ -1303,11 +1368,7 @@ std::size_t StepFunctionsService::recover(const std::vector<std::int64_t>& crash
           task.submitted = asl::to_text(*submitted);
         }
         tasks.emplace_back(req, std::move(submitted));
-        ex->tasks[req.task_id] = std::move(task);
-      }
-      for (const auto& tm : state.at("timers")) {
-        const auto id = tm.at(0).get<std::uint64_t>();
-        ex->timers[id] = Execution::Timer{0, tm.at(1).get<core::TimeMs>()};
+        ex->tasks[local] = std::move(task);
       }
     } catch (const std::exception& e) {
       fail_stored(row, std::string("The emulator could not resume this execution: ") + e.what());

@@ -151,7 +151,9 @@ class StepFunctionsService {
   void on_reply(const std::weak_ptr<Execution>& weak, std::uint64_t task_id, asl::TaskEvent ev);
   void start_task(const ExecPtr& ex, const asl::TaskRequest& req, bool resuming,
                   const std::optional<asl::Json>& submitted);
-  std::string snapshot(const Execution& ex) const;
+  /// The snapshot parts a commit must write for what changed since the last one.
+  void snapshot_changes(Execution& ex, std::vector<store::PartErase>& erases,
+                        std::vector<store::PartRow>& upserts);
   [[nodiscard]] core::TimeMs now() const { return scheduler_.clock().now_ms(); }
   ExecPtr find_running(const std::string& arn);
 

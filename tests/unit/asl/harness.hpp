@@ -77,6 +77,7 @@ inline RunResult run(std::shared_ptr<const StateMachine> machine, const Json& in
   std::map<std::uint64_t, std::pair<core::TimeMs, std::uint64_t>> timer_keys;
   std::uint64_t seq = 0;
   std::map<std::string, int> flaky_calls;
+  std::map<std::tuple<int, std::uint64_t, std::uint64_t>, std::string> parts;
   bool stop_done = false;
 
   auto apply = [&](Effects effects, core::TimeMs now) {
@@ -141,6 +142,33 @@ inline RunResult run(std::shared_ptr<const StateMachine> machine, const Json& in
         res.error = fin->error;
         res.cause = fin->cause;
         res.end_time = now;
+      }
+    }
+    // Persistence in parts after every call: the deltas applied so far restore the same state.
+    {
+      SnapshotChanges changes = stepper->take_changes();
+      for (const auto& e : changes.erases) {
+        for (auto it = parts.begin(); it != parts.end();) {
+          const auto& [kind, id, sub] = it->first;
+          if (kind == static_cast<int>(e.kind) && id == e.id && (e.all_subs || sub == e.sub)) {
+            it = parts.erase(it);
+          } else {
+            ++it;
+          }
+        }
+      }
+      for (auto& u : changes.upserts)
+        parts[{static_cast<int>(u.kind), u.id, u.sub}] = std::move(u.body);
+      if (stepper->status() == ExecutionStatus::kRunning) {
+        std::vector<SnapshotPart> all;
+        for (const auto& [key, body] : parts)
+          all.push_back(SnapshotPart{static_cast<PartKind>(std::get<0>(key)), std::get<1>(key),
+                                     std::get<2>(key), body});
+        const Json from_parts = Stepper::from_parts(machine, random, all).to_json();
+        if (from_parts != stepper->to_json()) {
+          throw std::runtime_error("the snapshot parts restore another state:\n" +
+                                   from_parts.dump() + "\nexpected\n" + stepper->to_json().dump());
+        }
       }
     }
     // Persistence round trip after every call.

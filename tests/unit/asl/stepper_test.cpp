@@ -250,3 +250,28 @@ TEST_CASE("the timeout of a task that ended by heartbeat timeout never fires lat
   REQUIRE(r.status == ExecutionStatus::kSucceeded);
   CHECK(r.end_time == 1700000022000);
 }
+
+// Why: issue 11 finding 9: the runner persists only each step's changes; the harness restores
+// the stepper from the accumulated parts after every call and compares. This case makes every
+// kind of part change in separate calls: iterations finishing one by one (results), a retried
+// Map (items and results replaced), a Parallel, a retry wait, a heartbeat.
+TEST_CASE("snapshot parts restore the state after every call of a Map, Parallel and retries") {
+  auto m = compile_or_die(R"J({"StartAt":"M","States":{
+    "M":{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"DelaySeconds.$":"$$.Map.Item.Value"},
+         "ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::test:echo",
+           "Parameters":{"DelaySeconds.$":"$.DelaySeconds"},"End":true}}},
+         "ResultPath":"$.mapped","Next":"P"},
+    "P":{"Type":"Parallel","ResultPath":"$.par","Branches":[
+         {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::test:echo",
+           "Parameters":{"DelaySeconds":2},"End":true}}},
+         {"StartAt":"B","States":{"B":{"Type":"Task","Resource":"arn:aws:states:::test:flaky",
+           "Parameters":{"FailTimes":2,"DelaySeconds":1},
+           "Retry":[{"ErrorEquals":["Test.Flaky"],"IntervalSeconds":1,"MaxAttempts":3}],"End":true}}}],
+         "Next":"Done"},
+    "Done":{"Type":"Pass","End":true}}})J");
+  auto r = run(m, Json{{"items", Json::array({3, 1, 2, 1})}});
+  REQUIRE(r.status == ExecutionStatus::kSucceeded);
+  const Json out = Json::parse(*r.output);
+  CHECK(out["mapped"] == Json::parse(R"([{"DelaySeconds":3},{"DelaySeconds":1},{"DelaySeconds":2},{"DelaySeconds":1}])"));
+  CHECK(out["par"][1] == Json{{"Attempts", 3}});
+}

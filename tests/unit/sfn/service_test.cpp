@@ -13,7 +13,9 @@
 
 #include "engine/core/aws_error.hpp"
 #include "engine/sfn/test_integration.hpp"
+#include "engine/asl/compiler.hpp"
 #include "store/migrations.hpp"
+#include "store/sfn_repo.hpp"
 
 using namespace scl;
 using sfn::json;
@@ -629,7 +631,8 @@ TEST_CASE("recovery fails an execution whose snapshot cannot be resumed, and res
     good = f.start(sm, json::object(), "good");
     bad = f.start(sm, json::object(), "bad");
     f.db.write([&](store::Tx& tx) {
-      tx.exec("UPDATE executions SET state = '{\"stepper\": {\"version\": 99}}' WHERE name = 'bad'");
+      tx.exec("UPDATE execution_parts SET body = '{\"version\": 99}' WHERE kind = 0 AND id = 0 AND "
+              "execution_seq = (SELECT seq FROM executions WHERE name = 'bad')");
     });
   }
   {
@@ -666,6 +669,57 @@ TEST_CASE("recovery fails an execution whose snapshot cannot be resumed, and res
     const json d = h.describe(ex);
     CHECK(d["status"] == "FAILED");
     CHECK(d["cause"].get<std::string>().find("crashed 2 times") != std::string::npos);
+  }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("an execution stored as one whole snapshot (before parts) resumes and moves to parts") {
+  // Why: data directories from earlier versions hold executions.state snapshots; they must still
+  // resume after the upgrade, and their next step writes parts.
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("scl-sfn-legacy-" + std::to_string(getpid()) + ".db");
+  std::filesystem::remove(path);
+  std::string ex;
+  {
+    Fixture f(path.string());
+    const auto sm = f.create("legacy", wait_then_pass(5));
+    ex = f.start(sm, {{"k", "v"}}, "old");
+    // Rewrite it the way the previous version stored it: {"stepper", "timers", "tasks"}.
+    f.db.write([&](store::Tx& tx) {
+      auto s = tx.prepare("SELECT seq FROM executions WHERE name = 'old'");
+      s.step();
+      const auto seq = s.int64(0);
+      std::vector<asl::SnapshotPart> parts;
+      json timers = json::array();
+      for (auto& p : store::sfn_repo::parts(tx, seq)) {
+        if (p.kind == static_cast<int>(asl::PartKind::kRunnerTimer)) {
+          timers.push_back(json::array({p.id, std::stoll(p.body)}));
+        } else if (p.kind < static_cast<int>(asl::PartKind::kRunnerTask)) {
+          parts.push_back(asl::SnapshotPart{static_cast<asl::PartKind>(p.kind),
+                                            static_cast<std::uint64_t>(p.id),
+                                            static_cast<std::uint64_t>(p.sub), p.body});
+        }
+      }
+      REQUIRE(timers.size() == 1);
+      const auto machine = asl::compile(wait_then_pass(5).dump()).machine;
+      asl::SeededRandomSource random(1);
+      const json whole = {{"stepper", asl::Stepper::from_parts(machine, random, parts).to_json()},
+                          {"timers", timers},
+                          {"tasks", json::array()}};
+      store::sfn_repo::erase_parts(tx, seq);
+      auto u = tx.prepare("UPDATE executions SET state = ?1 WHERE seq = ?2");
+      u.bind(1, whole.dump()).bind(2, seq);
+      u.run();
+    });
+  }
+  {
+    Fixture f(path.string(), kT0 + 1000);
+    CHECK(f.svc->recover() == 1);
+    f.advance_s(5);
+    const json d = f.describe(ex);
+    CHECK(d["status"] == "SUCCEEDED");
+    CHECK(d["output"] == "{\"k\":\"v\"}");
+    check_contiguous(f.history(ex));
   }
   std::filesystem::remove(path);
 }
