@@ -1,6 +1,7 @@
 #include "engine/asl/intrinsics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -239,19 +240,44 @@ std::string format_value(const Json& v) {
   return to_text(v);
 }
 
-constexpr std::size_t kMaxStringLength = 10000;  // Base64*/Hash input limit (AWS docs)
-constexpr std::size_t kMaxRangeItems = 1000;      // States.ArrayRange limit (AWS docs)
+Outcome<Json> eval_arg(const IntrinsicArg& a, const EvalScope& scope, EvalBudget& budget,
+                       std::string_view field);
+Outcome<Json> eval_call_body(const IntrinsicCall& call, std::vector<Json>& v,
+                             const EvalScope& scope, EvalBudget& budget);
 
-Outcome<Json> eval_arg(const IntrinsicArg& a, const EvalScope& scope, std::string_view field);
-
-Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::string_view field) {
+// A call costs its arguments' size (every function reads its arguments at least once; the few
+// that do more charge it below), and neither the arguments together nor the result may exceed
+// max_value_bytes: States.Array with 1000 copies of a 256 KiB input stops at the second copy.
+Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, EvalBudget& budget,
+                        std::string_view field) {
+  const std::size_t limit = budget.limits().max_value_bytes;
+  const std::string what = "the intrinsic function " + call.name + " in the field '" +
+                           std::string(field) + "'";
+  auto too_big = [&]() -> Failure {
+    return budget.exhausted() ? budget.exhausted_failure(what) : budget.too_large_failure(what);
+  };
   std::vector<Json> v;
   v.reserve(call.args.size());
+  std::size_t args_size = 0;
   for (const auto& a : call.args) {
-    auto r = eval_arg(a, scope, field);
+    if (!budget.spend(1)) return budget.exhausted_failure(what);
+    auto r = eval_arg(a, scope, budget, field);
     if (!r) return r.failure();
+    if (!add_value_size(r.value(), limit, args_size, budget)) return too_big();
     v.push_back(std::move(r).value());
   }
+  auto out = eval_call_body(call, v, scope, budget);
+  if (!out) return out;
+  if (budget.exhausted()) return budget.exhausted_failure(what);
+  std::size_t out_size = 0;
+  if (!add_value_size(out.value(), limit, out_size, budget)) return too_big();
+  return out;
+}
+
+Outcome<Json> eval_call_body(const IntrinsicCall& call, std::vector<Json>& v,
+                             const EvalScope& scope, EvalBudget& budget) {
+  const std::size_t kMaxStringLength = budget.limits().max_intrinsic_string;
+  const std::size_t kMaxRangeItems = budget.limits().max_range_items;
   const std::string& n = call.name;
   auto bad = [&](const std::string& why) { return fail_with("Invalid arguments in " + n + ": " + why); };
 
@@ -334,7 +360,9 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
     if (*s == 0) return bad("the step must not be 0");
     Json out = Json::array();
     for (std::int64_t i = *a; *s > 0 ? i <= *b : i >= *b; i += *s) {
-      if (out.size() >= kMaxRangeItems) return bad("the result has more than 1000 items");
+      if (out.size() >= kMaxRangeItems) {
+        return bad("the result has more than " + std::to_string(kMaxRangeItems) + " items");
+      }
       out.push_back(i);
     }
     return out;
@@ -359,6 +387,9 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
     // took seconds for an input array of 30,000 numbers (well under the 256 KiB payload limit).
     // Json's operator< orders numbers by value across integer/float, as its == compares them.
     auto less = [](const Json* a, const Json* b) { return *a < *b; };
+    std::size_t log_n = 1;
+    while ((std::size_t{1} << log_n) < v[0].size()) ++log_n;
+    if (!budget.spend(v[0].size() * log_n)) return Json(nullptr);  // eval_call reports it
     std::set<const Json*, decltype(less)> seen(less);
     Json out = Json::array();
     for (const auto& e : v[0]) {
@@ -369,7 +400,9 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
   if (n == "States.Base64Encode" || n == "States.Base64Decode" || n == "States.Hash") {
     if (!v[0].is_string()) return bad("expected a string, got " + type_name(v[0]));
     const std::string& s = v[0].get_ref<const std::string&>();
-    if (s.size() > kMaxStringLength) return bad("the input is longer than 10000 characters");
+    if (s.size() > kMaxStringLength) {
+      return bad("the input is longer than " + std::to_string(kMaxStringLength) + " characters");
+    }
     if (n == "States.Base64Encode") return Json(digest::base64_encode(s));
     if (n == "States.Base64Decode") {
       auto d = digest::base64_decode(s);
@@ -421,10 +454,13 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
     if (!v[0].is_string() || !v[1].is_string()) return bad("both values must be strings");
     const std::string& s = v[0].get_ref<const std::string&>();
     const std::string& delims = v[1].get_ref<const std::string&>();
+    // A table of the delimiter bytes: searching `delims` per character was quadratic.
+    std::array<bool, 256> is_delim{};
+    for (char c : delims) is_delim[static_cast<unsigned char>(c)] = true;
     Json out = Json::array();
     std::string cur;
     for (char c : s) {
-      if (delims.find(c) != std::string::npos) {
+      if (is_delim[static_cast<unsigned char>(c)]) {
         if (!cur.empty()) out.push_back(cur);
         cur.clear();
       } else {
@@ -438,18 +474,20 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
   return fail_with("Unknown intrinsic function " + n);
 }
 
-Outcome<Json> eval_arg(const IntrinsicArg& a, const EvalScope& scope, std::string_view field) {
+Outcome<Json> eval_arg(const IntrinsicArg& a, const EvalScope& scope, EvalBudget& budget,
+                       std::string_view field) {
   switch (a.kind) {
     case IntrinsicArg::Kind::kLiteral:
       return a.literal;
     case IntrinsicArg::Kind::kPath: {
       const Json& data = a.path->is_context() ? scope.context.get() : scope.input;
-      auto v = a.path->find(data);
-      if (!v) return path_not_found(a.path->text(), field, data);
-      return std::move(*v);
+      auto v = a.path->evaluate(data, budget);
+      if (!v) return v.failure();
+      if (!v.value()) return path_not_found(a.path->text(), field, data);
+      return std::move(*v.value());
     }
     case IntrinsicArg::Kind::kCall:
-      return eval_call(*a.call, scope, field);
+      return eval_call(*a.call, scope, budget, field);
   }
   return fail_with("bad argument");
 }
@@ -471,7 +509,9 @@ IntrinsicCall parse_intrinsic(std::string_view text) { return Parser(text).parse
 
 Outcome<Json> evaluate_intrinsic(const IntrinsicCall& call, const EvalScope& scope,
                                  std::string_view field) {
-  return eval_call(call, scope, field);
+  if (scope.budget != nullptr) return eval_call(call, scope, *scope.budget, field);
+  EvalBudget budget;
+  return eval_call(call, scope, budget, field);
 }
 
 }  // namespace scl::asl

@@ -270,6 +270,7 @@ Effects Stepper::on_task_result(std::uint64_t task_id, const TaskEvent& event, c
   Frame& f = frames_.at(tit->second);
   const State& st = *graph_of(f).find(f.state);
   const auto& task = std::get<TaskState>(st.body);
+  budget_.reset();  // the rest of this state's evaluation (ResultSelector, ResultPath, ...)
   Json base = {{"resourceType", task.resource.history_resource_type()},
                {"resource", task.resource.history_resource()}};
   if (const auto* sub = std::get_if<task_event::Submitted>(&event)) {
@@ -331,6 +332,7 @@ Effects Stepper::on_timer(std::uint64_t timer_id, core::TimeMs now) {
   if (fit == frames_.end()) return {};
   Frame& f = fit->second;
   const State& st = *graph_of(f).find(f.state);
+  budget_.reset();
   switch (ref.kind) {
     case TimerKind::kWait:
       f.timer_id.reset();
@@ -413,6 +415,7 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
   if (stp == nullptr) throw std::logic_error("unknown state " + f.state);
   const State& st = *stp;
   const std::string type = state_type_name(st.body);
+  budget_.reset();  // every evaluation of this state draws from one budget (limits.hpp)
   f.entered_time = now;
   f.retry_count = 0;
   f.retry_attempts.assign(retriers(st) ? retriers(st)->size() : 0, 0);
@@ -432,13 +435,19 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
       const ValueExpr& e = **ve;
       std::optional<Json> v;
       if (e.path) {
-        v = e.path->find(e.path->is_context() ? ctx.get() : f.raw_input);
+        auto r = e.path->evaluate(e.path->is_context() ? ctx.get() : f.raw_input, budget_);
+        if (!r) {
+          fail_frame(f, wrap_runtime(f, r.failure()), now);
+          return;
+        }
+        v = std::move(r).value();
         if (!v) {
           fail_frame(f, runtime_error(f, no_results(*e.path)), now);
           return;
         }
       } else {
-        auto r = evaluate_intrinsic(*e.call, EvalScope{f.raw_input, ctx, *random_}, e.field);
+        auto r = evaluate_intrinsic(*e.call, EvalScope{f.raw_input, ctx, *random_, &budget_},
+                                    e.field);
         if (!r) {
           fail_frame(f, wrap_runtime(f, r.failure()), now);
           return;
@@ -468,7 +477,12 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
       f.effective_input = Json::object();
     } else if (io->input_path.path) {
       const JsonPath& p = *io->input_path.path;
-      auto v = p.find(p.is_context() ? context_object(f, st) : f.raw_input);
+      auto r = p.evaluate(p.is_context() ? context_object(f, st) : f.raw_input, budget_);
+      if (!r) {
+        handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+        return;
+      }
+      auto& v = r.value();
       if (!v) {
         handle_failure(f, st, runtime_error(f, no_results(p)), now);
         return;
@@ -481,7 +495,7 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
 
 void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
   const LazyJson ctx([&] { return context_object(f, st); });
-  const EvalScope scope{f.effective_input, ctx, *random_};
+  const EvalScope scope{f.effective_input, ctx, *random_, &budget_};
   auto eval_params = [&](const std::optional<PayloadTemplate>& t) -> Outcome<Json> {
     if (!t) return f.effective_input;
     auto r = t->evaluate(scope);
@@ -505,7 +519,8 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     const LazyJson task_ctx([&] { return context_object(f, st); });  // now with Task.Token
     Outcome<Json> params = f.effective_input;
     if (task->parameters) {
-      auto r = task->parameters->evaluate(EvalScope{f.effective_input, task_ctx, *random_});
+      auto r = task->parameters->evaluate(
+          EvalScope{f.effective_input, task_ctx, *random_, &budget_});
       params = r ? std::move(r) : Outcome<Json>(wrap_runtime(f, r.failure()));
     }
     if (!params) return handle_failure(f, st, params.failure(), now);
@@ -513,7 +528,9 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
                        const char* field) -> Outcome<std::optional<std::int64_t>> {
       if (lit) return std::optional<std::int64_t>(*lit);
       if (!path) return std::optional<std::int64_t>();
-      auto v = path->find(path->is_context() ? task_ctx.get() : f.effective_input);
+      auto r = path->evaluate(path->is_context() ? task_ctx.get() : f.effective_input, budget_);
+      if (!r) return wrap_runtime(f, r.failure());
+      auto& v = r.value();
       if (!v) return runtime_error(f, no_results(*path));
       if (!v->is_number_integer() || v->get<std::int64_t>() < 1) {
         return runtime_error(f, std::string("The value of '") + field +
@@ -579,7 +596,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
       transition(it->second, next, it->second.raw_input, now);
     };
     for (const auto& rule : choice->choices) {
-      auto r = evaluate_choice_rule(rule, f.effective_input, ctx);
+      auto r = evaluate_choice_rule(rule, f.effective_input, ctx, &budget_);
       if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
       if (r.value()) return go(rule.next);
     }
@@ -601,7 +618,9 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
       case WaitState::Kind::kSecondsPath:
       case WaitState::Kind::kTimestampPath: {
         const JsonPath& p = *wait->path;
-        auto v = p.find(p.is_context() ? ctx.get() : f.effective_input);
+        auto r = p.evaluate(p.is_context() ? ctx.get() : f.effective_input, budget_);
+        if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+        auto& v = r.value();
         if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
         if (wait->kind == WaitState::Kind::kSecondsPath) {
           if (!v->is_number_integer() || v->get<std::int64_t>() < 0) {
@@ -653,7 +672,9 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     Json items = f.effective_input;
     if (map->items_path) {
       const JsonPath& p = *map->items_path;
-      auto v = p.find(p.is_context() ? ctx.get() : f.effective_input);
+      auto r = p.evaluate(p.is_context() ? ctx.get() : f.effective_input, budget_);
+      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+      auto& v = r.value();
       if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
       items = std::move(*v);
     }
@@ -665,7 +686,9 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     std::int64_t max_conc = map->max_concurrency;
     if (map->max_concurrency_path) {
       const JsonPath& p = *map->max_concurrency_path;
-      auto v = p.find(p.is_context() ? ctx.get() : f.effective_input);
+      auto r = p.evaluate(p.is_context() ? ctx.get() : f.effective_input, budget_);
+      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+      auto& v = r.value();
       if (!v || !v->is_number_integer() || v->get<std::int64_t>() < 0) {
         return handle_failure(
             f, st, runtime_error(f, "MaxConcurrencyPath must reference a non-negative integer"),
@@ -676,14 +699,18 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     f.tolerated_percentage = map->tolerated_failure_percentage;
     f.tolerated_count = map->tolerated_failure_count;
     if (map->tolerated_failure_percentage_path) {
-      auto v = map->tolerated_failure_percentage_path->find(f.effective_input);
+      auto r = map->tolerated_failure_percentage_path->evaluate(f.effective_input, budget_);
+      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+      auto& v = r.value();
       if (!v || !v->is_number()) {
         return handle_failure(f, st, runtime_error(f, "ToleratedFailurePercentagePath must reference a number"), now);
       }
       f.tolerated_percentage = v->get<double>();
     }
     if (map->tolerated_failure_count_path) {
-      auto v = map->tolerated_failure_count_path->find(f.effective_input);
+      auto r = map->tolerated_failure_count_path->evaluate(f.effective_input, budget_);
+      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+      auto& v = r.value();
       if (!v || !v->is_number_integer()) {
         return handle_failure(f, st, runtime_error(f, "ToleratedFailureCountPath must reference an integer"), now);
       }
@@ -711,6 +738,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
 
 void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
   const auto& map = std::get<MapState>(st.body);
+  budget_.reset();  // one budget for the item selection of this batch
   while (f.next_item < f.items.size() && (f.max_concurrency == 0 || f.running < f.max_concurrency)) {
     const std::size_t idx = f.next_item++;
     Json input = f.items[idx];
@@ -720,7 +748,7 @@ void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
         c["Map"] = {{"Item", {{"Index", idx}, {"Value", f.items[idx]}}}};
         return c;
       });
-      auto r = map.item_selector->evaluate(EvalScope{f.effective_input, ctx, *random_});
+      auto r = map.item_selector->evaluate(EvalScope{f.effective_input, ctx, *random_, &budget_});
       if (!r) {
         // The selector failed: the Map state fails like a failed iteration would.
         for (auto child : std::vector<std::uint64_t>(f.children)) {
@@ -760,7 +788,7 @@ void Stepper::complete_state(Frame& f, const State& st, const Json& result_in, c
       },
       st.body);
   if (selector != nullptr && *selector) {
-    auto r = (*selector)->evaluate(EvalScope{result, ctx, *random_});
+    auto r = (*selector)->evaluate(EvalScope{result, ctx, *random_, &budget_});
     if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
     result = std::move(r).value();
   }
@@ -796,7 +824,9 @@ void Stepper::complete_state(Frame& f, const State& st, const Json& result_in, c
       output = Json::object();
     } else if (io->output_path.path) {
       const JsonPath& p = *io->output_path.path;
-      auto v = p.find(p.is_context() ? ctx.get() : output);
+      auto r = p.evaluate(p.is_context() ? ctx.get() : output, budget_);
+      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+      auto& v = r.value();
       if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
       output = std::move(*v);
     }
@@ -925,6 +955,7 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
   std::erase(p.children, child_id);
   if (p.running > 0) --p.running;
   const State& st = *graph_of(p).find(p.state);
+  budget_.reset();  // the parent's result processing is an evaluation of its own
   auto abort_siblings = [&](bool map_events) {
     for (auto sib : std::vector<std::uint64_t>(p.children)) {
       Frame& s = frames_.at(sib);

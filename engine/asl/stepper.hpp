@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "engine/asl/effects.hpp"
+#include "engine/asl/limits.hpp"
 #include "engine/asl/model.hpp"
 #include "engine/asl/random_source.hpp"
 #include "engine/asl/task_integration.hpp"
@@ -44,8 +45,7 @@ struct ExecutionInfo {
   std::string region = "us-east-1";
 };
 
-/// Payload size limit for inputs, outputs and task results (256 KiB, UTF-8 bytes).
-inline constexpr std::size_t kMaxPayloadBytes = 262144;
+// kMaxPayloadBytes (256 KiB) and the evaluation limits live in limits.hpp.
 /// NOTE(emulator): an execution that reaches this many history events fails with
 /// States.Runtime (AWS's hard quota is 25,000 events); it also bounds runaway Choice loops.
 inline constexpr std::int64_t kMaxHistoryEvents = 25000;
@@ -166,6 +166,7 @@ class Stepper {
   std::map<std::uint64_t, std::uint64_t> tasks_;  // task id -> frame id
   std::deque<std::uint64_t> runnable_;            // frames in Phase::kEnter, FIFO
   Effects out_;                                    // effects of the current call
+  EvalBudget budget_;  // work budget of the state being evaluated (reset per state; not persisted)
 
   void write_text(std::string& out) const;
 };
