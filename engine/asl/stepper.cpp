@@ -1,6 +1,7 @@
 #include "engine/asl/stepper.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -65,8 +66,54 @@ const Transition* transition_of(const State& st) {
       st.body);
 }
 
-std::string no_results(const JsonPath& p) {
-  return "Invalid path '" + p.text() + "' : No results for path: " + p.text();
+// A path (InputPath, OutputPath, ItemsPath, TimeoutSecondsPath, ...) that matched nothing in
+// `data`, worded as Jayway JsonPath and AWS do (aws-fidelity-jsonpath.md P1):
+// "Invalid path '$.a.b' : Missing property in path $['a']" / "... : No results for path: $['a']".
+std::string no_results(const JsonPath& p, const Json& data) {
+  return "Invalid path '" + p.text() + "' : " + p.no_results_message(data);
+}
+
+// The text AWS prints after " == " in Wait and Map path messages: a string raw, anything else as
+// its JSON text (aws-fidelity-jsonpath.md W4, M3).
+std::string raw_text(const Json& v) {
+  return v.is_string() ? v.get<std::string>() : to_text(v);
+}
+
+// Java's Long.parseLong / Integer.parseInt on raw_text(v): an optional sign and decimal digits
+// within [lo, hi]. 1.5, 1.0, "abc" and {} do not parse (W2, M3, M5).
+std::optional<std::int64_t> parse_java_integer(const Json& v, std::int64_t lo, std::int64_t hi) {
+  const std::string t = raw_text(v);
+  std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
+  if (i == t.size()) return std::nullopt;
+  const bool negative = t[0] == '-';
+  std::uint64_t mag = 0;
+  const std::uint64_t bound = negative ? static_cast<std::uint64_t>(-(lo + 1)) + 1
+                                       : static_cast<std::uint64_t>(hi);
+  for (; i < t.size(); ++i) {
+    if (t[i] < '0' || t[i] > '9') return std::nullopt;
+    mag = mag * 10 + static_cast<std::uint64_t>(t[i] - '0');
+    if (mag > bound) return std::nullopt;
+  }
+  if (negative) return mag == 0 ? 0 : -static_cast<std::int64_t>(mag - 1) - 1;
+  return static_cast<std::int64_t>(mag);
+}
+
+// Java's Float.parseFloat on raw_text(v), for ToleratedFailurePercentagePath (M5): a JSON number,
+// or a string holding a finite decimal number.
+std::optional<double> parse_java_float(const Json& v) {
+  if (v.is_number()) return v.get<double>();
+  if (!v.is_string()) return std::nullopt;
+  const std::string& t = v.get_ref<const std::string&>();
+  if (t.empty() || t.size() > 64) return std::nullopt;
+  std::size_t used = 0;
+  double d = 0;
+  try {
+    d = std::stod(t, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used != t.size() || !std::isfinite(d)) return std::nullopt;
+  return d;
 }
 
 void add_error_cause(Json& details, const Failure& f) {
@@ -442,7 +489,9 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
         }
         v = std::move(r).value();
         if (!v) {
-          fail_frame(f, runtime_error(f, no_results(*e.path)), now);
+          // ErrorPath/CausePath word it as `.$` fields do (aws-fidelity-jsonpath.md P2).
+          const Json& data = e.path->is_context() ? ctx.get() : f.raw_input;
+          fail_frame(f, wrap_runtime(f, path_not_found(e.path->text(), e.field, data)), now);
           return;
         }
       } else {
@@ -477,14 +526,16 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
       f.effective_input = Json::object();
     } else if (io->input_path.path) {
       const JsonPath& p = *io->input_path.path;
-      auto r = p.evaluate(p.is_context() ? context_object(f, st) : f.raw_input, budget_);
+      const Json context = p.is_context() ? context_object(f, st) : Json();
+      const Json& data = p.is_context() ? context : f.raw_input;
+      auto r = p.evaluate(data, budget_);
       if (!r) {
         handle_failure(f, st, wrap_runtime(f, r.failure()), now);
         return;
       }
       auto& v = r.value();
       if (!v) {
-        handle_failure(f, st, runtime_error(f, no_results(p)), now);
+        handle_failure(f, st, runtime_error(f, no_results(p, data)), now);
         return;
       }
       f.effective_input = std::move(*v);
@@ -528,10 +579,11 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
                        const char* field) -> Outcome<std::optional<std::int64_t>> {
       if (lit) return std::optional<std::int64_t>(*lit);
       if (!path) return std::optional<std::int64_t>();
-      auto r = path->evaluate(path->is_context() ? task_ctx.get() : f.effective_input, budget_);
+      const Json& data = path->is_context() ? task_ctx.get() : f.effective_input;
+      auto r = path->evaluate(data, budget_);
       if (!r) return wrap_runtime(f, r.failure());
       auto& v = r.value();
-      if (!v) return runtime_error(f, no_results(*path));
+      if (!v) return runtime_error(f, no_results(*path, data));
       if (!v->is_number_integer() || v->get<std::int64_t>() < 1) {
         return runtime_error(f, std::string("The value of '") + field +
                                     "' must be a positive integer, got " + to_text(*v));
@@ -617,27 +669,49 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
         break;
       case WaitState::Kind::kSecondsPath:
       case WaitState::Kind::kTimestampPath: {
+        // Messages and checks as AWS words them (aws-fidelity-jsonpath.md W1-W6). The
+        // failures are States.Runtime: WaitStateEntered is followed by ExecutionFailed.
         const JsonPath& p = *wait->path;
+        const bool seconds = wait->kind == WaitState::Kind::kSecondsPath;
+        const std::string param = seconds ? "SecondsPath" : "TimestampPath";
         auto r = p.evaluate(p.is_context() ? ctx.get() : f.effective_input, budget_);
         if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
         auto& v = r.value();
-        if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
-        if (wait->kind == WaitState::Kind::kSecondsPath) {
-          if (!v->is_number_integer() || v->get<std::int64_t>() < 0) {
+        if (!v) {
+          return handle_failure(
+              f, st,
+              runtime_error(f, "The " + param + " parameter does not reference an input value: " +
+                                   p.text()),
+              now);
+        }
+        const std::string shown = p.text() + " == " + raw_text(*v);
+        if (seconds) {
+          // Parsed as a Java long first (1.5 and -1.5 fail here), then the sign is checked.
+          // NOTE(emulator): unrecorded inputs follow the same parse: 1.0 and "abc" fail it,
+          // the string "10" waits 10 seconds.
+          const auto n = parse_java_integer(*v, std::numeric_limits<std::int64_t>::min(),
+                                            std::numeric_limits<std::int64_t>::max());
+          if (!n) {
             return handle_failure(
                 f, st,
-                runtime_error(f, "The SecondsPath parameter does not reference a valid "
-                                 "non-negative integer: " + to_text(*v)),
+                runtime_error(f, "The SecondsPath parameter cannot be parsed as a long value: " +
+                                     shown),
                 now);
           }
-          at = after_seconds(now, static_cast<double>(v->get<std::int64_t>()));
+          if (*n < 0) {
+            return handle_failure(
+                f, st,
+                runtime_error(f, "The SecondsPath parameter references a negative value: " + shown),
+                now);
+          }
+          at = after_seconds(now, static_cast<double>(*n));
         } else {
           auto t = v->is_string() ? parse_rfc3339(v->get_ref<const std::string&>()) : std::nullopt;
           if (!t) {
             return handle_failure(
                 f, st,
                 runtime_error(f, "The TimestampPath parameter does not reference a valid ISO-8601 "
-                                 "extended offset date-time format string: " + to_text(*v)),
+                                 "extended offset date-time format string: " + shown),
                 now);
           }
           at = t->to_ms();
@@ -672,10 +746,11 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     Json items = f.effective_input;
     if (map->items_path) {
       const JsonPath& p = *map->items_path;
-      auto r = p.evaluate(p.is_context() ? ctx.get() : f.effective_input, budget_);
+      const Json& data = p.is_context() ? ctx.get() : f.effective_input;
+      auto r = p.evaluate(data, budget_);
       if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
       auto& v = r.value();
-      if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
+      if (!v) return handle_failure(f, st, runtime_error(f, no_results(p, data)), now);
       items = std::move(*v);
     }
     if (!items.is_array()) {
@@ -684,37 +759,67 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
           runtime_error(f, "Map state input must be an array, got: " + to_text(items)), now);
     }
     std::int64_t max_conc = map->max_concurrency;
+    // The Map ...Path fields, checked and worded as AWS does (aws-fidelity-jsonpath.md M3, M5):
+    // "The <Field> field refers to value \"<v>\" which is not a valid integer: <path>".
+    auto lookup = [&](const JsonPath& p) -> Outcome<std::optional<Json>> {
+      const Json& data = p.is_context() ? ctx.get() : f.effective_input;
+      auto r = p.evaluate(data, budget_);
+      if (!r) return wrap_runtime(f, r.failure());
+      if (!r.value()) return runtime_error(f, no_results(p, data));
+      return r;
+    };
+    auto not_valid = [&](const char* field, const Json& v, const char* kind, const JsonPath& p) {
+      return runtime_error(f, std::string("The ") + field + " field refers to value \"" +
+                                  raw_text(v) + "\" which is not a valid " + kind + ": " +
+                                  p.text());
+    };
     if (map->max_concurrency_path) {
       const JsonPath& p = *map->max_concurrency_path;
-      auto r = p.evaluate(p.is_context() ? ctx.get() : f.effective_input, budget_);
-      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
-      auto& v = r.value();
-      if (!v || !v->is_number_integer() || v->get<std::int64_t>() < 0) {
-        return handle_failure(
-            f, st, runtime_error(f, "MaxConcurrencyPath must reference a non-negative integer"),
-            now);
+      auto r = lookup(p);
+      if (!r) return handle_failure(f, st, r.failure(), now);
+      const Json& v = *r.value();
+      const auto n = parse_java_integer(v, std::numeric_limits<std::int32_t>::min(),
+                                        std::numeric_limits<std::int32_t>::max());
+      if (!n) return handle_failure(f, st, not_valid("MaxConcurrencyPath", v, "integer", p), now);
+      if (*n < 0) {
+        // NOTE(emulator): AWS hung on -1 (nothing recorded after ExecutionStarted); the emulator
+        // fails the state instead.
+        return handle_failure(f, st, runtime_error(f, "MaxConcurrency cannot be negative."), now);
       }
-      max_conc = v->get<std::int64_t>();
+      max_conc = *n;
     }
     f.tolerated_percentage = map->tolerated_failure_percentage;
     f.tolerated_count = map->tolerated_failure_count;
     if (map->tolerated_failure_percentage_path) {
-      auto r = map->tolerated_failure_percentage_path->evaluate(f.effective_input, budget_);
-      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
-      auto& v = r.value();
-      if (!v || !v->is_number()) {
-        return handle_failure(f, st, runtime_error(f, "ToleratedFailurePercentagePath must reference a number"), now);
+      const JsonPath& p = *map->tolerated_failure_percentage_path;
+      auto r = lookup(p);
+      if (!r) return handle_failure(f, st, r.failure(), now);
+      const Json& v = *r.value();
+      const auto pct = parse_java_float(v);
+      if (!pct) {
+        return handle_failure(f, st, not_valid("ToleratedFailurePercentagePath", v, "float", p), now);
       }
-      f.tolerated_percentage = v->get<double>();
+      if (*pct < 0 || *pct > 100) {
+        return handle_failure(
+            f, st, runtime_error(f, "ToleratedFailurePercentage must be between 0 and 100."), now);
+      }
+      f.tolerated_percentage = *pct;
     }
     if (map->tolerated_failure_count_path) {
-      auto r = map->tolerated_failure_count_path->evaluate(f.effective_input, budget_);
-      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
-      auto& v = r.value();
-      if (!v || !v->is_number_integer()) {
-        return handle_failure(f, st, runtime_error(f, "ToleratedFailureCountPath must reference an integer"), now);
+      const JsonPath& p = *map->tolerated_failure_count_path;
+      auto r = lookup(p);
+      if (!r) return handle_failure(f, st, r.failure(), now);
+      const Json& v = *r.value();
+      const auto n = parse_java_integer(v, std::numeric_limits<std::int32_t>::min(),
+                                        std::numeric_limits<std::int32_t>::max());
+      if (!n) {
+        return handle_failure(f, st, not_valid("ToleratedFailureCountPath", v, "integer", p), now);
       }
-      f.tolerated_count = v->get<std::int64_t>();
+      if (*n < 0) {
+        return handle_failure(f, st, runtime_error(f, "ToleratedFailureCount cannot be negative."),
+                              now);
+      }
+      f.tolerated_count = *n;
     }
     emit(f, "MapStateStarted", "mapStateStartedEventDetails", {{"length", items.size()}}, now);
     f.phase = Phase::kChildren;
@@ -824,10 +929,11 @@ void Stepper::complete_state(Frame& f, const State& st, const Json& result_in, c
       output = Json::object();
     } else if (io->output_path.path) {
       const JsonPath& p = *io->output_path.path;
-      auto r = p.evaluate(p.is_context() ? ctx.get() : output, budget_);
+      const Json& data = p.is_context() ? ctx.get() : output;
+      auto r = p.evaluate(data, budget_);
       if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
       auto& v = r.value();
-      if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
+      if (!v) return handle_failure(f, st, runtime_error(f, no_results(p, data)), now);
       output = std::move(*v);
     }
   }
