@@ -116,6 +116,18 @@ std::optional<double> parse_java_float(const Json& v) {
   return d;
 }
 
+// True when handle_failure() will retry `failure` (the first retrier whose ErrorEquals matches
+// still has attempts left): a Map state then emits no MapStateFailed (aws-fidelity M1).
+bool will_retry(const std::vector<Retrier>* rs, const std::vector<std::int64_t>& attempts,
+                const Failure& failure) {
+  if (rs == nullptr || is_terminal_error(failure.error)) return false;
+  for (std::size_t i = 0; i < rs->size(); ++i) {
+    if (!error_equals_matches((*rs)[i].error_equals, failure.error)) continue;
+    return i < attempts.size() && attempts[i] < (*rs)[i].max_attempts;
+  }
+  return false;
+}
+
 void add_error_cause(Json& details, const Failure& f) {
   if (!f.error.empty()) details["error"] = f.error;
   if (f.cause) details["cause"] = *f.cause;
@@ -866,8 +878,11 @@ void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
         }
         f.children.clear();
         f.running = 0;
-        emit(f, "MapStateFailed", "", Json::object(), now);
-        handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+        const Failure fl = wrap_runtime(f, r.failure());
+        if (!will_retry(retriers(st), f.retry_attempts, fl)) {
+          emit(f, "MapStateFailed", "", Json::object(), now);
+        }
+        handle_failure(f, st, fl, now);
         return;
       }
       input = std::move(r).value();
@@ -1096,8 +1111,13 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
          {{"name", st.name}, {"index", index}}, now);
     p.child_results[index] = std::move(output);
   } else {
+    // The event after MapIterationFailed (a retry's MapStateStarted, or MapStateFailed) points
+    // at the last event inside the failed iteration, not at MapIterationFailed
+    // (aws-fidelity-jsonpath.md M1 c).
+    const std::int64_t inside = p.last_event_id;
     emit(p, "MapIterationFailed", "mapIterationFailedEventDetails",
          {{"name", st.name}, {"index", index}}, now);
+    const std::int64_t failed_event = p.last_event_id;
     ++p.failed_items;
     bool tolerated = false;
     if (p.tolerated_count && static_cast<std::int64_t>(p.failed_items) <= *p.tolerated_count) {
@@ -1110,13 +1130,18 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
     }
     if (!tolerated) {
       abort_siblings(true);
-      emit(p, "MapStateFailed", "", Json::object(), now);
+      if (p.last_event_id == failed_event) p.last_event_id = inside;
       const bool thresholds = p.tolerated_count.has_value() || p.tolerated_percentage.has_value();
-      handle_failure(p, st,
-                     thresholds ? Failure{std::string(errors::kExceedToleratedFailureThreshold),
-                                          "The specified tolerated failure threshold was exceeded"}
-                                : failure,
-                     now);
+      const Failure fl = thresholds
+                             ? Failure{std::string(errors::kExceedToleratedFailureThreshold),
+                                       "The specified tolerated failure threshold was exceeded"}
+                             : failure;
+      // A failed attempt that will be retried emits no MapStateFailed; it is emitted once, when
+      // the retries are exhausted (aws-fidelity-jsonpath.md M1 a).
+      if (!will_retry(retriers(st), p.retry_attempts, fl)) {
+        emit(p, "MapStateFailed", "", Json::object(), now);
+      }
+      handle_failure(p, st, fl, now);
       return;
     }
     Json err = {{"Error", failure.error}};
