@@ -9,7 +9,7 @@
 # Environment:
 #   FUZZ_JOBS=N          parallel build jobs (default 1; CI uses 2)
 #   FUZZ_NICE=N          niceness of the build and of the fuzzers (default 10)
-#   FUZZ_TARGETS="a b"   run only these targets (default: all five)
+#   FUZZ_TARGETS="a b"   run only these targets (default: all six)
 #   FUZZ_ARGS="..."      extra libFuzzer flags for every target (e.g. -max_len=65536)
 #
 # Needs clang and the libFuzzer runtime; on Debian 12: apt-get install clang libclang-rt-14-dev.
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 jobs=${FUZZ_JOBS:-1}
 niceness=${FUZZ_NICE:-10}
-read -r -a targets <<<"${FUZZ_TARGETS:-fuzz_request fuzz_jsonpath fuzz_intrinsics fuzz_asl fuzz_buildspec}"
+read -r -a targets <<<"${FUZZ_TARGETS:-fuzz_request fuzz_jsonpath fuzz_jsonpath_eval fuzz_intrinsics fuzz_asl fuzz_buildspec}"
 read -r -a extra <<<"${FUZZ_ARGS:-}"
 build=build/fuzz
 
@@ -43,7 +43,7 @@ echo "fuzz: build took $(($(date +%s) - start)) s"
 # committed hand-written part; $build/corpus/<target> is libFuzzer's working corpus and grows).
 seeds=$build/seeds
 rm -rf "$seeds"
-for t in fuzz_request fuzz_jsonpath fuzz_intrinsics fuzz_asl fuzz_buildspec; do
+for t in fuzz_request fuzz_jsonpath fuzz_jsonpath_eval fuzz_intrinsics fuzz_asl fuzz_buildspec; do
   mkdir -p "$seeds/$t" "$build/corpus/$t" "$build/artifacts/$t"
 done
 
@@ -89,6 +89,11 @@ i=0
 while IFS= read -r p; do
   printf '%s' "$p" >"$seeds/fuzz_jsonpath/fixture_$((i += 1))"
 done < <(grep -ho '"\$[^"]*"' "${definitions[@]}" | sed -e 's/^"//' -e 's/"$//' | sort -u)
+# The same paths for fuzz_jsonpath_eval, against the deep document (mode 1, depth 40).
+i=0
+while IFS= read -r p; do
+  printf '\001(%s' "$p" >"$seeds/fuzz_jsonpath_eval/fixture_$((i += 1))"
+done < <(grep -ho '"\$[^"]*"' "${definitions[@]}" | sed -e 's/^"//' -e 's/"$//' | sort -u)
 i=0
 while IFS= read -r c; do
   printf '%s' "$c" >"$seeds/fuzz_intrinsics/fixture_$((i += 1))"
@@ -104,7 +109,13 @@ for t in "${targets[@]}"; do
   find "$art" -type f -delete
   echo "fuzz: $t for ${seconds}s"
   rc=0
-  nice -n "$niceness" "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  # The evaluation targets assert the work budget: no input may take more than 3 s (ASan
+  # included) or 1 GiB. The others keep 10 s / 2 GiB.
+  case $t in
+    fuzz_jsonpath | fuzz_jsonpath_eval | fuzz_intrinsics) timeout=3 rss=1024 ;;
+    *) timeout=10 rss=2048 ;;
+  esac
+  nice -n "$niceness" "$bin" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss" \
     -dict="tests/fuzz/$t.dict" -artifact_prefix="$art/" -print_final_stats=1 "${extra[@]}" \
     "$build/corpus/$t" "tests/fuzz/corpus/$t" "$seeds/$t" >"$log" 2>&1 || rc=$?
   last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)

@@ -49,9 +49,13 @@ bool is_timestamp_op(ChoiceOp op) {
   return op >= ChoiceOp::kTimestampEquals && op <= ChoiceOp::kTimestampGreaterThanEquals;
 }
 
-Outcome<bool> compare(const ChoiceRule& r, const Json& input, const LazyJson& context) {
+Outcome<bool> compare(const ChoiceRule& r, const Json& input, const LazyJson& context,
+                      EvalBudget& budget) {
   const JsonPath& var = *r.variable;
-  auto value = var.find(var.is_context() ? context.get() : input);
+  if (!budget.spend(1)) return budget.exhausted_failure("a Choice rule");
+  auto found = var.evaluate(var.is_context() ? context.get() : input, budget);
+  if (!found) return found.failure();
+  const std::optional<Json>& value = found.value();
   if (r.op == ChoiceOp::kIsPresent) return (value.has_value()) == r.operand.get<bool>();
   if (!value) return invalid_path(var);
   const Json& v = *value;
@@ -68,9 +72,17 @@ Outcome<bool> compare(const ChoiceRule& r, const Json& input, const LazyJson& co
   Json operand = r.operand;
   if (r.operand_is_path) {
     const JsonPath& p = *r.operand_path;
-    auto o = p.find(p.is_context() ? context.get() : input);
-    if (!o) return invalid_path(p);
-    operand = std::move(*o);
+    auto o = p.evaluate(p.is_context() ? context.get() : input, budget);
+    if (!o) return o.failure();
+    if (!o.value()) return invalid_path(p);
+    operand = std::move(*o.value());
+  }
+  if (v.is_string() && operand.is_string()) {
+    // String comparisons and StringMatches are linear in both strings.
+    if (!budget.spend_bytes(v.get_ref<const std::string&>().size() +
+                            operand.get_ref<const std::string&>().size())) {
+      return budget.exhausted_failure("a Choice rule");
+    }
   }
   if (r.op == ChoiceOp::kBooleanEquals) {
     return v.is_boolean() && operand.is_boolean() && v.get<bool>() == operand.get<bool>();
@@ -104,65 +116,83 @@ Outcome<bool> compare(const ChoiceRule& r, const Json& input, const LazyJson& co
 }  // namespace
 
 Outcome<bool> evaluate_choice_rule(const ChoiceRule& rule, const Json& input,
-                                   const LazyJson& context) {
+                                   const LazyJson& context, EvalBudget* budget_in) {
+  EvalBudget local;
+  EvalBudget& budget = budget_in != nullptr ? *budget_in : local;
   switch (rule.kind) {
     case ChoiceRule::Kind::kAnd:
       for (const auto& c : rule.children) {
-        auto r = evaluate_choice_rule(c, input, context);
+        auto r = evaluate_choice_rule(c, input, context, &budget);
         if (!r || !r.value()) return r;
       }
       return true;
     case ChoiceRule::Kind::kOr:
       for (const auto& c : rule.children) {
-        auto r = evaluate_choice_rule(c, input, context);
+        auto r = evaluate_choice_rule(c, input, context, &budget);
         if (!r || r.value()) return r;
       }
       return false;
     case ChoiceRule::Kind::kNot: {
-      auto r = evaluate_choice_rule(rule.children.front(), input, context);
+      auto r = evaluate_choice_rule(rule.children.front(), input, context, &budget);
       if (!r) return r;
       return !r.value();
     }
     case ChoiceRule::Kind::kCompare:
-      return compare(rule, input, context);
+      return compare(rule, input, context, budget);
   }
   return false;
 }
 
+namespace {
+
+// First occurrence of `needle` in `hay` at or after `from` (Knuth-Morris-Pratt: linear in both,
+// where std::string_view::find is O(|hay| * |needle|) on inputs like "aaaa...b").
+std::size_t kmp_find(std::string_view hay, std::string_view needle, std::size_t from) {
+  if (needle.empty()) return from;
+  std::vector<std::size_t> fail(needle.size(), 0);
+  for (std::size_t i = 1, k = 0; i < needle.size(); ++i) {
+    while (k > 0 && needle[i] != needle[k]) k = fail[k - 1];
+    if (needle[i] == needle[k]) ++k;
+    fail[i] = k;
+  }
+  for (std::size_t i = from, k = 0; i < hay.size(); ++i) {
+    while (k > 0 && hay[i] != needle[k]) k = fail[k - 1];
+    if (hay[i] == needle[k]) ++k;
+    if (k == needle.size()) return i + 1 - k;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 bool string_matches(std::string_view value, std::string_view pattern) {
-  // Tokenise the pattern: literal characters and wildcards.
-  struct Tok {
-    bool star;
-    char c;
-  };
-  std::vector<Tok> toks;
+  // The literal pieces between unescaped stars.
+  std::vector<std::string> pieces(1);
   for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '\\' && i + 1 < pattern.size()) {
-      toks.push_back({false, pattern[++i]});
-    } else if (pattern[i] == '*') {
-      toks.push_back({true, '*'});
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size() && (pattern[i + 1] == '*' || pattern[i + 1] == '\\')) {
+      pieces.back().push_back(pattern[++i]);
+    } else if (c == '*') {
+      pieces.emplace_back();
     } else {
-      toks.push_back({false, pattern[i]});
+      pieces.back().push_back(c);
     }
   }
-  // Greedy wildcard matching with backtracking to the last star.
-  std::size_t v = 0, t = 0, star_t = std::string::npos, star_v = 0;
-  while (v < value.size()) {
-    if (t < toks.size() && !toks[t].star && toks[t].c == value[v]) {
-      ++v;
-      ++t;
-    } else if (t < toks.size() && toks[t].star) {
-      star_t = t++;
-      star_v = v;
-    } else if (star_t != std::string::npos) {
-      t = star_t + 1;
-      v = ++star_v;
-    } else {
-      return false;
-    }
+  if (pieces.size() == 1) return value == pieces.front();
+  const std::string& first = pieces.front();
+  const std::string& last = pieces.back();
+  if (value.size() < first.size() + last.size()) return false;
+  if (value.substr(0, first.size()) != first) return false;
+  if (value.substr(value.size() - last.size()) != last) return false;
+  // Middle pieces in order, leftmost, inside the part the first and last pieces leave free.
+  const std::string_view middle = value.substr(first.size(), value.size() - first.size() - last.size());
+  std::size_t pos = 0;
+  for (std::size_t i = 1; i + 1 < pieces.size(); ++i) {
+    pos = kmp_find(middle, pieces[i], pos);
+    if (pos == std::string_view::npos) return false;
+    pos += pieces[i].size();
   }
-  while (t < toks.size() && toks[t].star) ++t;
-  return t == toks.size();
+  return true;
 }
 
 }  // namespace scl::asl

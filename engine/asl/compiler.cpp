@@ -757,7 +757,9 @@ class Compiler {
         const Json& p = s[key];
         if (!p.is_object()) {
           schema(ploc, "Expected value of type Object");
-        } else if (sub_graph_fields(p, ploc, has_proc)) {
+        } else if (sub_graph_fields(p, ploc, true)) {
+          // The legacy Iterator is a full alias of ItemProcessor, ProcessorConfig included
+          // (aws-fidelity-jsonpath.md M4, D1).
           st.processor = compile_graph(p, ploc, machine);
         }
       }

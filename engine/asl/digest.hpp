@@ -1,6 +1,6 @@
 #pragma once
-// Message digests and Base64 for the States.Hash / States.Base64* intrinsics. Implemented here
-// (RFC 1321 MD5, FIPS 180-4 SHA-1/SHA-2) so the engine needs no crypto library. Not for security.
+// Message digests and Base64 for the States.Hash / States.Base64* intrinsics. The digests are
+// OpenSSL's (EVP API, libcrypto); Base64 is the few lines below, strict as AWS decodes it.
 
 #include <optional>
 #include <string>

@@ -1,6 +1,7 @@
 #include "engine/asl/intrinsics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -234,24 +235,154 @@ std::string type_name(const Json& v) {
   }
 }
 
-std::string format_value(const Json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  return to_text(v);
+// A number as Java's toString prints it: integers as they are, doubles as Double.toString
+// (at least one fraction digit; "d.dddE<n>" outside [1e-3, 1e7)). The digits are the shortest
+// that round-trip, which nlohmann's to_text gives.
+std::string java_number(const Json& v) {
+  if (!v.is_number_float()) return to_text(v);
+  const double d = v.get<double>();
+  if (!std::isfinite(d)) return to_text(v);
+  if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
+  std::string t = to_text(v);
+  std::string sign;
+  if (t[0] == '-') {
+    sign = "-";
+    t.erase(0, 1);
+  }
+  int exp = 0;
+  if (const auto e = t.find_first_of("eE"); e != std::string::npos) {
+    exp = std::stoi(t.substr(e + 1));
+    t.erase(e);
+  }
+  std::string digits;
+  int point = static_cast<int>(t.size());  // digits before the decimal point
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '.') {
+      point = static_cast<int>(i);
+    } else {
+      digits.push_back(t[i]);
+    }
+  }
+  while (digits.size() > 1 && digits.front() == '0') {
+    digits.erase(0, 1);
+    --point;
+  }
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  const int sci = point + exp - 1;  // value = d1.d2d3... x 10^sci
+  std::string out = sign;
+  if (sci >= -3 && sci < 7) {
+    if (sci >= 0) {
+      const auto whole = static_cast<std::size_t>(sci) + 1;
+      std::string int_part = digits.substr(0, std::min(whole, digits.size()));
+      int_part.append(whole > digits.size() ? whole - digits.size() : 0, '0');
+      const std::string frac = whole < digits.size() ? digits.substr(whole) : "0";
+      out += int_part + "." + frac;
+    } else {
+      out += "0." + std::string(static_cast<std::size_t>(-sci - 1), '0') + digits;
+    }
+  } else {
+    out += digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "E" +
+           std::to_string(sci);
+  }
+  return out;
 }
 
-constexpr std::size_t kMaxStringLength = 10000;  // Base64*/Hash input limit (AWS docs)
-constexpr std::size_t kMaxRangeItems = 1000;      // States.ArrayRange limit (AWS docs)
+// Appends `v` as Java's toString renders the Map/List/String/Number/Boolean AWS formats
+// (aws-fidelity-jsonpath.md I1): {k1=v1, k2=v2} and [a, b], strings raw (nested ones too:
+// inferred), null as "null". Iterative, as values nest up to kMaxNesting levels.
+void append_java_text(std::string& out, const Json& v) {
+  struct Item {
+    const Json* value;
+    const std::string* key;  // member name to print before the value, or nullptr
+    const char* before;      // separator or bracket text to print first
+  };
+  std::vector<Item> todo{{&v, nullptr, ""}};
+  while (!todo.empty()) {
+    const Item it = todo.back();
+    todo.pop_back();
+    out += it.before;
+    if (it.value == nullptr) continue;  // a closing bracket
+    if (it.key != nullptr) {
+      out += *it.key;
+      out += '=';
+    }
+    const Json& x = *it.value;
+    if (x.is_object() || x.is_array()) {
+      const bool obj = x.is_object();
+      out += obj ? '{' : '[';
+      todo.push_back({nullptr, nullptr, obj ? "}" : "]"});
+      std::vector<Item> kids;
+      std::size_t i = 0;
+      for (auto c = x.begin(); c != x.end(); ++c, ++i) {
+        kids.push_back({&c.value(), obj ? &c.key() : nullptr, i == 0 ? "" : ", "});
+      }
+      for (auto k = kids.rbegin(); k != kids.rend(); ++k) todo.push_back(*k);
+    } else if (x.is_string()) {
+      out += x.get_ref<const std::string&>();
+    } else if (x.is_number()) {
+      out += java_number(x);
+    } else {
+      out += to_text(x);  // true, false, null
+    }
+  }
+}
 
-Outcome<Json> eval_arg(const IntrinsicArg& a, const EvalScope& scope, std::string_view field);
+std::string format_value(const Json& v) {
+  std::string out;
+  append_java_text(out, v);
+  return out;
+}
 
-Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::string_view field) {
+// Java's Math.round: floor(x + 1/2) computed exactly, so halves go toward +infinity
+// (-2.5 -> -2, 2.5 -> 3) (aws-fidelity-jsonpath.md I3). Integers pass through.
+std::optional<std::int64_t> java_round(const Json& v) {
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (!v.is_number()) return std::nullopt;
+  const double d = v.get<double>();
+  if (!std::isfinite(d) || std::fabs(d) > 9.0e15) return std::nullopt;
+  double r = std::floor(d);
+  if (d - r >= 0.5) r += 1;
+  return static_cast<std::int64_t>(r);
+}
+
+Outcome<Json> eval_arg(const IntrinsicArg& a, const EvalScope& scope, EvalBudget& budget,
+                       std::string_view field);
+Outcome<Json> eval_call_body(const IntrinsicCall& call, std::vector<Json>& v,
+                             const EvalScope& scope, EvalBudget& budget);
+
+// A call costs its arguments' size (every function reads its arguments at least once; the few
+// that do more charge it below), and neither the arguments together nor the result may exceed
+// max_value_bytes: States.Array with 1000 copies of a 256 KiB input stops at the second copy.
+Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, EvalBudget& budget,
+                        std::string_view field) {
+  const std::size_t limit = budget.limits().max_value_bytes;
+  const std::string what = "the intrinsic function " + call.name + " in the field '" +
+                           std::string(field) + "'";
+  auto too_big = [&]() -> Failure {
+    return budget.exhausted() ? budget.exhausted_failure(what) : budget.too_large_failure(what);
+  };
   std::vector<Json> v;
   v.reserve(call.args.size());
+  std::size_t args_size = 0;
   for (const auto& a : call.args) {
-    auto r = eval_arg(a, scope, field);
+    if (!budget.spend(1)) return budget.exhausted_failure(what);
+    auto r = eval_arg(a, scope, budget, field);
     if (!r) return r.failure();
+    if (!add_value_size(r.value(), limit, args_size, budget)) return too_big();
     v.push_back(std::move(r).value());
   }
+  auto out = eval_call_body(call, v, scope, budget);
+  if (!out) return out;
+  if (budget.exhausted()) return budget.exhausted_failure(what);
+  std::size_t out_size = 0;
+  if (!add_value_size(out.value(), limit, out_size, budget)) return too_big();
+  return out;
+}
+
+Outcome<Json> eval_call_body(const IntrinsicCall& call, std::vector<Json>& v,
+                             const EvalScope& scope, EvalBudget& budget) {
+  const std::size_t kMaxStringLength = budget.limits().max_intrinsic_string;
+  const std::size_t kMaxRangeItems = budget.limits().max_range_items;
   const std::string& n = call.name;
   auto bad = [&](const std::string& why) { return fail_with("Invalid arguments in " + n + ": " + why); };
 
@@ -278,10 +409,6 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
     }
     std::string out = pieces[0];
     for (std::size_t i = 1; i < v.size(); ++i) {
-      if (v[i].is_object() || v[i].is_array()) {
-        return bad("argument " + std::to_string(i + 1) + " is a JSON " + type_name(v[i]) +
-                   "; only strings, numbers, booleans and null can be formatted");
-      }
       out += format_value(v[i]);
       out += pieces[i];
     }
@@ -290,6 +417,8 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
   if (n == "States.StringToJson") {
     if (!v[0].is_string()) return bad("expected a string, got " + type_name(v[0]));
     const std::string& text = v[0].get_ref<const std::string&>();
+    // "" and blank strings give null (aws-fidelity-jsonpath.md I2).
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return Json(nullptr);
     if (json_nesting_depth(text, kMaxNesting + 1) > kMaxNesting)
       return bad("the string nests deeper than " + std::to_string(kMaxNesting) + " levels");
     Json parsed = Json::parse(text, nullptr, false);
@@ -334,7 +463,9 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
     if (*s == 0) return bad("the step must not be 0");
     Json out = Json::array();
     for (std::int64_t i = *a; *s > 0 ? i <= *b : i >= *b; i += *s) {
-      if (out.size() >= kMaxRangeItems) return bad("the result has more than 1000 items");
+      if (out.size() >= kMaxRangeItems) {
+        return bad("the result has more than " + std::to_string(kMaxRangeItems) + " items");
+      }
       out.push_back(i);
     }
     return out;
@@ -359,6 +490,9 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
     // took seconds for an input array of 30,000 numbers (well under the 256 KiB payload limit).
     // Json's operator< orders numbers by value across integer/float, as its == compares them.
     auto less = [](const Json* a, const Json* b) { return *a < *b; };
+    std::size_t log_n = 1;
+    while ((std::size_t{1} << log_n) < v[0].size()) ++log_n;
+    if (!budget.spend(v[0].size() * log_n)) return Json(nullptr);  // eval_call reports it
     std::set<const Json*, decltype(less)> seen(less);
     Json out = Json::array();
     for (const auto& e : v[0]) {
@@ -369,7 +503,9 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
   if (n == "States.Base64Encode" || n == "States.Base64Decode" || n == "States.Hash") {
     if (!v[0].is_string()) return bad("expected a string, got " + type_name(v[0]));
     const std::string& s = v[0].get_ref<const std::string&>();
-    if (s.size() > kMaxStringLength) return bad("the input is longer than 10000 characters");
+    if (s.size() > kMaxStringLength) {
+      return bad("the input is longer than " + std::to_string(kMaxStringLength) + " characters");
+    }
     if (n == "States.Base64Encode") return Json(digest::base64_encode(s));
     if (n == "States.Base64Decode") {
       auto d = digest::base64_decode(s);
@@ -394,22 +530,26 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
     return out;
   }
   if (n == "States.MathRandom") {
-    auto lo = as_int(v[0]);
-    auto hi = as_int(v[1]);
-    if (!lo || !hi) return bad("start and end must be integers");
+    // Non-integer bounds are rounded to the nearest integer (AWS docs), the Math.round way
+    // (aws-fidelity-jsonpath.md I4, inferred); so is a non-integer seed.
+    auto lo = java_round(v[0]);
+    auto hi = java_round(v[1]);
+    if (!lo || !hi) return bad("start and end must be numbers");
     if (*lo >= *hi) return bad("start must be less than end");
     if (v.size() == 3) {
-      auto seed = as_int(v[2]);
-      if (!seed) return bad("the seed must be an integer");
+      auto seed = java_round(v[2]);
+      if (!seed) return bad("the seed must be a number");
       SeededRandomSource seeded(static_cast<std::uint64_t>(*seed));
       return Json(seeded.uniform_int(*lo, *hi - 1));
     }
     return Json(scope.random.uniform_int(*lo, *hi - 1));
   }
   if (n == "States.MathAdd") {
-    auto a = as_int(v[0]);
-    auto b = as_int(v[1]);
-    if (!a || !b) return bad("both values must be integers");
+    // Each argument is rounded on its own (Java's Math.round), then they are added: (1.5, 1.51)
+    // gives 4 and (-0.5, 0.5) gives 1 (aws-fidelity-jsonpath.md I3).
+    auto a = java_round(v[0]);
+    auto b = java_round(v[1]);
+    if (!a || !b) return bad("both values must be numbers");
     constexpr std::int64_t kMin = std::numeric_limits<std::int32_t>::min();
     constexpr std::int64_t kMax = std::numeric_limits<std::int32_t>::max();
     if (*a < kMin || *a > kMax || *b < kMin || *b > kMax) {
@@ -421,10 +561,13 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
     if (!v[0].is_string() || !v[1].is_string()) return bad("both values must be strings");
     const std::string& s = v[0].get_ref<const std::string&>();
     const std::string& delims = v[1].get_ref<const std::string&>();
+    // A table of the delimiter bytes: searching `delims` per character was quadratic.
+    std::array<bool, 256> is_delim{};
+    for (char c : delims) is_delim[static_cast<unsigned char>(c)] = true;
     Json out = Json::array();
     std::string cur;
     for (char c : s) {
-      if (delims.find(c) != std::string::npos) {
+      if (is_delim[static_cast<unsigned char>(c)]) {
         if (!cur.empty()) out.push_back(cur);
         cur.clear();
       } else {
@@ -438,18 +581,20 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, std::
   return fail_with("Unknown intrinsic function " + n);
 }
 
-Outcome<Json> eval_arg(const IntrinsicArg& a, const EvalScope& scope, std::string_view field) {
+Outcome<Json> eval_arg(const IntrinsicArg& a, const EvalScope& scope, EvalBudget& budget,
+                       std::string_view field) {
   switch (a.kind) {
     case IntrinsicArg::Kind::kLiteral:
       return a.literal;
     case IntrinsicArg::Kind::kPath: {
       const Json& data = a.path->is_context() ? scope.context.get() : scope.input;
-      auto v = a.path->find(data);
-      if (!v) return path_not_found(a.path->text(), field, data);
-      return std::move(*v);
+      auto v = a.path->evaluate(data, budget);
+      if (!v) return v.failure();
+      if (!v.value()) return path_not_found(a.path->text(), field, data);
+      return std::move(*v.value());
     }
     case IntrinsicArg::Kind::kCall:
-      return eval_call(*a.call, scope, field);
+      return eval_call(*a.call, scope, budget, field);
   }
   return fail_with("bad argument");
 }
@@ -471,7 +616,9 @@ IntrinsicCall parse_intrinsic(std::string_view text) { return Parser(text).parse
 
 Outcome<Json> evaluate_intrinsic(const IntrinsicCall& call, const EvalScope& scope,
                                  std::string_view field) {
-  return eval_call(call, scope, field);
+  if (scope.budget != nullptr) return eval_call(call, scope, *scope.budget, field);
+  EvalBudget budget;
+  return eval_call(call, scope, budget, field);
 }
 
 }  // namespace scl::asl

@@ -53,6 +53,8 @@ struct EvalScope {
   const Json& input;    // target of `$` paths
   const LazyJson& context;  // target of `$$` paths (the context object), built on first use
   RandomSource& random;
+  /// The state's work budget (limits.hpp); nullptr = a fresh default budget per evaluation.
+  EvalBudget* budget = nullptr;
 };
 
 /// True when `text` is meant as an intrinsic call (starts with "States.").
@@ -68,7 +70,8 @@ Failure path_not_found(std::string_view path, std::string_view field, const Json
 
 /// Evaluates `call`. `field` names the template field (e.g. "x.$") for error causes.
 /// Failures: States.IntrinsicFailure (bad argument values), States.Runtime (a path argument that
-/// does not exist). Never throws (except std::bad_alloc).
+/// does not exist, or the work budget ran out), States.DataLimitExceeded (the arguments of one
+/// call, or its result, are larger than max_value_bytes). Never throws (except std::bad_alloc).
 Outcome<Json> evaluate_intrinsic(const IntrinsicCall& call, const EvalScope& scope,
                                  std::string_view field);
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <regex>
 #include <utility>
 
 #include "engine/asl/nesting.hpp"
+#include "engine/core/regex.hpp"
 
 namespace scl::asl {
 
@@ -17,7 +17,8 @@ struct FilterOperand {
   Kind kind = Kind::kLiteral;
   std::optional<JsonPath> path;  // kRelative (root '@') / kRoot
   Json literal;
-  std::shared_ptr<const std::regex> regex;
+  std::shared_ptr<const core::Regex> regex;  // kRegex
+  std::string regex_text;                    // kRegex: /pattern/flags as written
 };
 
 struct FilterExpr {
@@ -32,35 +33,7 @@ struct FilterExpr {
 // ---- parser ------------------------------------------------------------------------------------
 
 namespace {
-#if defined(__GLIBCXX__)
-constexpr auto kPolynomial = std::regex_constants::__polynomial;
-#else
-constexpr auto kPolynomial = std::regex_constants::syntax_option_type{};
-#endif
 constexpr std::size_t kMaxRegexLength = 1000;  // characters of a filter's /regex/
-
-// libstdc++'s regex compiler reads the digits of a back-reference (\N) or of a {n,m} count into a
-// long without an overflow check (undefined behaviour; found by fuzz_jsonpath). No usable
-// pattern of kMaxRegexLength characters has such a number with more than 6 digits.
-bool has_long_regex_number(std::string_view pat) {
-  bool brace = false;
-  for (std::size_t i = 0; i < pat.size(); ++i) {
-    const char c = pat[i];
-    if (c == '\\' || c == '{' || (brace && c == ',')) {
-      std::size_t j = i + 1;
-      while (j < pat.size() && std::isdigit(static_cast<unsigned char>(pat[j])) != 0) ++j;
-      if (j - i - 1 > 6) return true;
-    }
-    if (c == '\\') {
-      ++i;  // an escaped character is not syntax
-    } else if (c == '{') {
-      brace = true;
-    } else if (c == '}') {
-      brace = false;
-    }
-  }
-  return false;
-}
 }  // namespace
 
 class JsonPathParser {
@@ -175,7 +148,11 @@ class JsonPathParser {
     return std::string(s_.substr(begin, pos_ - begin));
   }
 
-  std::string parse_quoted() {
+  // A quoted string. Filter literals ('str', "str") unescape: a backslash takes the next
+  // character literally. Bracket names (['name']) keep the backslash, as Jayway JsonPath (which
+  // AWS runs) does: "$['Test\\\"\"Name\"']" selects the key Test\""Name" (aws-fidelity-jsonpath.md
+  // P3); the backslash only stops the next character from closing the name.
+  std::string parse_quoted(bool keep_backslash = false) {
     const char q = peek();
     ++pos_;
     std::string out;
@@ -185,6 +162,7 @@ class JsonPathParser {
       if (c == q) break;
       if (c == '\\') {
         if (eof()) fail("unterminated escape");
+        if (keep_backslash) out.push_back(c);
         c = s_[pos_++];
       }
       out.push_back(c);
@@ -214,12 +192,12 @@ class JsonPathParser {
     const char c = peek();
     if (c == '\'' || c == '"') {
       std::vector<std::string> names;
-      names.push_back(parse_quoted());
+      names.push_back(parse_quoted(true));
       skip_ws();
       while (consume(',')) {
         skip_ws();
         if (peek() != '\'' && peek() != '"') fail("expected a quoted name");
-        names.push_back(parse_quoted());
+        names.push_back(parse_quoted(true));
         skip_ws();
       }
       if (names.size() == 1) {
@@ -395,29 +373,26 @@ class JsonPathParser {
         }
         pat.push_back(ch);
       }
-      auto flags = std::regex::ECMAScript;
+      // Flags as Java's Pattern reads them in Jayway (i, m, s, x; others are ignored). Matching
+      // is Matcher.matches(): the whole string (Jayway's RegexpEvaluator).
+      core::RegexOptions options;
+      const std::size_t flags_begin = pos_;
       while (std::isalpha(static_cast<unsigned char>(peek())) != 0) {
-        if (peek() == 'i') flags |= std::regex::icase;
+        const char fl = peek();
+        if (fl == 'i') options.caseless = true;
+        if (fl == 'm') options.multiline = true;
+        if (fl == 's') options.dotall = true;
+        if (fl == 'x') options.extended = true;
         ++pos_;
       }
-      // std::regex compiles and matches recursively: a long pattern overflows the stack when
-      // compiled, and the default (backtracking) matcher recurses once per character of the
-      // subject (a 30 KB string overflowed it) and can take exponential time. Patterns are
-      // capped, and libstdc++'s polynomial (breadth-first, iterative) matcher is used unless
-      // the pattern needs back-references; regex_match's result is the same.
       if (pat.size() > kMaxRegexLength) {
         fail("regular expression longer than " + std::to_string(kMaxRegexLength) + " characters");
       }
-      if (has_long_regex_number(pat)) fail("invalid regular expression");
-      try {
-        try {
-          o.regex = std::make_shared<const std::regex>(pat, flags | kPolynomial);
-        } catch (const std::regex_error&) {
-          o.regex = std::make_shared<const std::regex>(pat, flags);  // back-references
-        }
-      } catch (const std::regex_error&) {
-        fail("invalid regular expression");
-      }
+      std::string why;
+      auto compiled = core::Regex::compile(pat, options, &why);
+      if (!compiled) fail("invalid regular expression (" + why + ")");
+      o.regex = std::make_shared<const core::Regex>(std::move(*compiled));
+      o.regex_text = "/" + pat + "/" + std::string(s_.substr(flags_begin, pos_ - flags_begin));
       o.kind = FilterOperand::Kind::kRegex;
       return o;
     }
@@ -515,48 +490,81 @@ std::optional<std::size_t> resolve_index(std::int64_t i, std::size_t size) {
   return static_cast<std::size_t>(i);
 }
 
-void collect_descendants(const Json* node, std::vector<const Json*>& out) {
+// One evaluation of a (top-level) path: the budget it draws from and the first failure. Every
+// node visited and every match kept costs a unit, so chained recursive descent ($..*..*..*),
+// which grows as depth^k, stops when the budget does instead of taking seconds and gigabytes.
+struct Eval {
+  EvalBudget& budget;
+  std::string what;  // "the JSONPath '<text>'" for failure causes
+  std::optional<Failure> failure;
+
+  bool spend(std::uint64_t units) {
+    if (failure) return false;
+    if (budget.spend(units)) return true;
+    failure = budget.exhausted_failure(what);
+    return false;
+  }
+  [[nodiscard]] bool failed() const { return failure.has_value(); }
+};
+
+bool collect_descendants(const Json* node, std::vector<const Json*>& out, Eval& ev) {
+  if (!ev.spend(1)) return false;
   out.push_back(node);
   if (node->is_object() || node->is_array()) {
-    for (const auto& child : *node) collect_descendants(&child, out);
+    for (const auto& child : *node) {
+      if (!collect_descendants(&child, out, ev)) return false;
+    }
   }
+  return true;
 }
 
-bool eval_filter(const FilterExpr& f, const Json& item, const Json& root);
+bool eval_filter(const FilterExpr& f, const Json& item, const Json& root, Eval& ev);
 
-void apply_selector(const JsonPath::Segment& seg, const Json* node, const Json& root,
-                    std::vector<const Json*>& out) {
+bool keep(const Json* node, std::vector<const Json*>& out, Eval& ev) {
+  if (!ev.spend(1)) return false;
+  out.push_back(node);
+  return true;
+}
+
+// Applies one selector to `node`; false when the evaluation failed.
+bool apply_selector(const JsonPath::Segment& seg, const Json* node, const Json& root,
+                    std::vector<const Json*>& out, Eval& ev) {
   using K = JsonPath::Segment::Kind;
+  if (!ev.spend(1)) return false;
   switch (seg.kind) {
     case K::kName:
       if (node->is_object()) {
         auto it = node->find(seg.name);
-        if (it != node->end()) out.push_back(&*it);
+        if (it != node->end()) return keep(&*it, out, ev);
       }
       break;
     case K::kNames:
       if (node->is_object()) {
         for (const auto& n : seg.names) {
           auto it = node->find(n);
-          if (it != node->end()) out.push_back(&*it);
+          if (it != node->end() && !keep(&*it, out, ev)) return false;
         }
       }
       break;
     case K::kIndex:
       if (node->is_array()) {
-        if (auto i = resolve_index(seg.index, node->size())) out.push_back(&(*node)[*i]);
+        if (auto i = resolve_index(seg.index, node->size())) return keep(&(*node)[*i], out, ev);
       }
       break;
     case K::kIndexes:
       if (node->is_array()) {
         for (auto idx : seg.indexes) {
-          if (auto i = resolve_index(idx, node->size())) out.push_back(&(*node)[*i]);
+          if (auto i = resolve_index(idx, node->size())) {
+            if (!keep(&(*node)[*i], out, ev)) return false;
+          }
         }
       }
       break;
     case K::kWildcard:
       if (node->is_object() || node->is_array()) {
-        for (const auto& child : *node) out.push_back(&child);
+        for (const auto& child : *node) {
+          if (!keep(&child, out, ev)) return false;
+        }
       }
       break;
     case K::kSlice:
@@ -569,34 +577,52 @@ void apply_selector(const JsonPath::Segment& seg, const Json* node, const Json& 
         b = std::min(b, n);
         e = std::min(e, n);
         for (std::int64_t i = b; i < e; i += seg.step) {
-          out.push_back(&(*node)[static_cast<std::size_t>(i)]);
+          if (!keep(&(*node)[static_cast<std::size_t>(i)], out, ev)) return false;
         }
       }
       break;
     case K::kFilter:
       if (node->is_array()) {
         for (const auto& child : *node) {
-          if (eval_filter(*seg.filter, child, root)) out.push_back(&child);
+          const bool hit = eval_filter(*seg.filter, child, root, ev);
+          if (ev.failed()) return false;
+          if (hit && !keep(&child, out, ev)) return false;
         }
       } else if (node->is_object()) {
-        if (eval_filter(*seg.filter, *node, root)) out.push_back(node);
+        const bool hit = eval_filter(*seg.filter, *node, root, ev);
+        if (ev.failed()) return false;
+        if (hit) return keep(node, out, ev);
       }
       break;
   }
+  return !ev.failed();
 }
 
+// All matches of `segs` from `start`, in document order; empty (and ev.failure set) on failure.
+// `max_hits`: more matches than this cannot fit the value limit (each element of the result
+// array takes at least two bytes), so the last segment stops there at once.
 std::vector<const Json*> run_segments(const std::vector<JsonPath::Segment>& segs, const Json& start,
-                                      const Json& root) {
+                                      const Json& root, Eval& ev,
+                                      std::size_t max_hits = static_cast<std::size_t>(-1)) {
   std::vector<const Json*> cur{&start};
-  for (const auto& seg : segs) {
+  for (std::size_t s = 0; s < segs.size(); ++s) {
+    const auto& seg = segs[s];
+    const bool last = s + 1 == segs.size();
     std::vector<const Json*> next;
     for (const Json* node : cur) {
       if (seg.recursive) {
         std::vector<const Json*> all;
-        collect_descendants(node, all);
-        for (const Json* d : all) apply_selector(seg, d, root, next);
-      } else {
-        apply_selector(seg, node, root, next);
+        if (!collect_descendants(node, all, ev)) return {};
+        for (const Json* d : all) {
+          if (!apply_selector(seg, d, root, next, ev)) return {};
+          if (last && next.size() > max_hits) break;
+        }
+      } else if (!apply_selector(seg, node, root, next, ev)) {
+        return {};
+      }
+      if (last && next.size() > max_hits) {
+        ev.failure = ev.budget.too_large_failure(ev.what);
+        return {};
       }
     }
     cur = std::move(next);
@@ -604,27 +630,77 @@ std::vector<const Json*> run_segments(const std::vector<JsonPath::Segment>& segs
   return cur;
 }
 
-// Value of an operand for one item: nullopt = "undefined" (path did not match).
-std::optional<Json> operand_value(const FilterOperand& o, const Json& item, const Json& root) {
+std::size_t max_hits_for(const JsonPath& p, const EvalBudget& budget) {
+  if (p.is_definite()) return static_cast<std::size_t>(-1);
+  return budget.limits().max_value_bytes / 2;
+}
+
+// The value of a path for its caller: a definite path's one match (or nothing), an indefinite
+// path's array of matches, which must fit the value limit. Sizes are measured before anything is
+// copied, so an oversized result costs at most max_value_bytes of work.
+std::optional<Json> materialize(const JsonPath& path, const std::vector<const Json*>& hits,
+                                Eval& ev) {
+  std::size_t size = 2 + (hits.empty() ? 0 : hits.size() - 1);
+  const std::size_t limit = ev.budget.limits().max_value_bytes;
+  if (path.is_definite()) {
+    if (hits.empty()) return std::nullopt;
+    size = 0;
+  }
+  const std::uint64_t before = ev.budget.used();
+  for (const Json* h : hits) {
+    if (!add_value_size(*h, limit, size, ev.budget)) {
+      ev.failure = ev.budget.exhausted() ? ev.budget.exhausted_failure(ev.what)
+                                         : ev.budget.too_large_failure(ev.what);
+      return std::nullopt;
+    }
+  }
+  // Copying a node (an allocation for every array and object) costs several times visiting it:
+  // measured ~4x, so the copy is charged three more units per unit of the size walk.
+  if (!ev.spend(3 * (ev.budget.used() - before))) return std::nullopt;
+  if (path.is_definite()) return *hits.front();
+  Json arr = Json::array();
+  for (const Json* h : hits) arr.push_back(*h);
+  return arr;
+}
+
+// An operand's value for one item. Definite paths point into the data (no copy); indefinite paths
+// and literals are held. `defined` is false when a path matched nothing ("undefined").
+struct OperandValue {
+  bool defined = false;
+  const Json* ref = nullptr;
+  Json held;
+  [[nodiscard]] const Json& get() const { return ref != nullptr ? *ref : held; }
+};
+
+OperandValue operand_value(const FilterOperand& o, const Json& item, const Json& root, Eval& ev) {
+  OperandValue v;
   switch (o.kind) {
     case FilterOperand::Kind::kLiteral:
-      return o.literal;
+      v.defined = true;
+      v.ref = &o.literal;
+      return v;
     case FilterOperand::Kind::kRegex:
-      return std::nullopt;
+      return v;
     case FilterOperand::Kind::kRelative:
     case FilterOperand::Kind::kRoot: {
       const Json& base = o.kind == FilterOperand::Kind::kRelative ? item : root;
-      auto hits = run_segments(o.path->segments(), base, root);
+      auto hits =
+          run_segments(o.path->segments(), base, root, ev, max_hits_for(*o.path, ev.budget));
+      if (ev.failed()) return v;
       if (o.path->is_definite()) {
-        if (hits.empty()) return std::nullopt;
-        return *hits.front();
+        if (hits.empty()) return v;
+        v.defined = true;
+        v.ref = hits.front();
+        return v;
       }
-      Json arr = Json::array();
-      for (const Json* h : hits) arr.push_back(*h);
-      return arr;
+      auto m = materialize(*o.path, hits, ev);
+      if (!m) return v;
+      v.defined = true;
+      v.held = std::move(*m);
+      return v;
     }
   }
-  return std::nullopt;
+  return v;
 }
 
 bool json_equal(const Json& a, const Json& b) {
@@ -646,43 +722,84 @@ std::optional<int> json_order(const Json& a, const Json& b) {
   return std::nullopt;
 }
 
-bool eval_filter(const FilterExpr& f, const Json& item, const Json& root) {
+// Comparing values costs their size (strings and nested values compare element by element).
+bool charge_compare(const Json& a, const Json& b, Eval& ev) {
+  if (a.is_string() && b.is_string()) {
+    const std::size_t n = std::min(a.get_ref<const std::string&>().size(),
+                                   b.get_ref<const std::string&>().size());
+    return ev.spend(1 + n / ev.budget.limits().bytes_per_unit);
+  }
+  if (a.is_structured() && b.is_structured()) {
+    std::size_t size = 0;
+    const std::size_t limit = ev.budget.limits().max_value_bytes;
+    if (!add_value_size(a.size() <= b.size() ? a : b, limit, size, ev.budget) &&
+        ev.budget.exhausted()) {
+      ev.failure = ev.budget.exhausted_failure(ev.what);
+      return false;
+    }
+    return true;
+  }
+  return ev.spend(1);
+}
+
+bool eval_filter(const FilterExpr& f, const Json& item, const Json& root, Eval& ev) {
   using K = FilterExpr::Kind;
   using Op = FilterExpr::Op;
+  if (!ev.spend(1)) return false;
   switch (f.kind) {
     case K::kOr:
-      return std::any_of(f.children.begin(), f.children.end(),
-                         [&](const auto& c) { return eval_filter(*c, item, root); });
+      for (const auto& c : f.children) {
+        if (eval_filter(*c, item, root, ev)) return true;
+        if (ev.failed()) return false;
+      }
+      return false;
     case K::kAnd:
-      return std::all_of(f.children.begin(), f.children.end(),
-                         [&](const auto& c) { return eval_filter(*c, item, root); });
-    case K::kNot:
-      return !eval_filter(*f.children.front(), item, root);
+      for (const auto& c : f.children) {
+        if (!eval_filter(*c, item, root, ev)) return false;
+      }
+      return true;
+    case K::kNot: {
+      const bool r = eval_filter(*f.children.front(), item, root, ev);
+      return !ev.failed() && !r;
+    }
     case K::kTest: {
-      auto v = operand_value(f.lhs, item, root);
-      if (f.lhs.kind == FilterOperand::Kind::kLiteral) return v && v->is_boolean() && v->get<bool>();
-      if (!v) return false;
-      if (!f.lhs.path->is_definite()) return !v->empty();
+      auto v = operand_value(f.lhs, item, root, ev);
+      if (ev.failed()) return false;
+      if (f.lhs.kind == FilterOperand::Kind::kLiteral) {
+        return v.defined && v.get().is_boolean() && v.get().get<bool>();
+      }
+      if (!v.defined) return false;
+      if (!f.lhs.path->is_definite()) return !v.get().empty();
       return true;
     }
     case K::kCompare: {
-      auto l = operand_value(f.lhs, item, root);
+      auto l = operand_value(f.lhs, item, root, ev);
+      if (ev.failed()) return false;
       if (f.op == Op::kMatch) {
-        if (!l || !l->is_string()) return false;
-        return std::regex_match(l->get_ref<const std::string&>(), *f.rhs.regex);
+        if (!l.defined || !l.get().is_string()) return false;
+        auto m = budgeted_full_match(*f.rhs.regex, l.get().get_ref<const std::string&>(),
+                                     ev.budget, ev.what + " (filter " + f.rhs.regex_text + ")");
+        if (!m) {
+          ev.failure = m.failure();
+          return false;
+        }
+        return m.value();
       }
-      auto r = operand_value(f.rhs, item, root);
+      auto r = operand_value(f.rhs, item, root, ev);
+      if (ev.failed()) return false;
+      const bool both = l.defined && r.defined;
+      if (both && !charge_compare(l.get(), r.get(), ev)) return false;
       switch (f.op) {
         case Op::kEq:
-          return l && r && json_equal(*l, *r);
+          return both && json_equal(l.get(), r.get());
         case Op::kNe:
-          return !(l && r && json_equal(*l, *r));
+          return !(both && json_equal(l.get(), r.get()));
         case Op::kLt:
         case Op::kLe:
         case Op::kGt:
         case Op::kGe: {
-          if (!l || !r) return false;
-          auto c = json_order(*l, *r);
+          if (!both) return false;
+          auto c = json_order(l.get(), r.get());
           if (!c) return false;
           if (f.op == Op::kLt) return *c < 0;
           if (f.op == Op::kLe) return *c <= 0;
@@ -692,9 +809,14 @@ bool eval_filter(const FilterExpr& f, const Json& item, const Json& root) {
         case Op::kIn:
         case Op::kNin: {
           bool found = false;
-          if (l && r && r->is_array()) {
-            found = std::any_of(r->begin(), r->end(),
-                                [&](const Json& e) { return json_equal(*l, e); });
+          if (both && r.get().is_array()) {
+            for (const Json& e : r.get()) {
+              if (!charge_compare(l.get(), e, ev)) return false;
+              if (json_equal(l.get(), e)) {
+                found = true;
+                break;
+              }
+            }
           }
           return f.op == Op::kIn ? found : !found;
         }
@@ -707,21 +829,59 @@ bool eval_filter(const FilterExpr& f, const Json& item, const Json& root) {
   return false;
 }
 
+// Bracket form of a name or index, as Jayway prints paths in its messages: ['name'], [0].
+std::string bracket(const JsonPath::Segment& seg) {
+  if (seg.kind == JsonPath::Segment::Kind::kName) return "['" + seg.name + "']";
+  return "[" + std::to_string(seg.index) + "]";
+}
+
 }  // namespace
 
+Outcome<std::optional<Json>> JsonPath::evaluate(const Json& root, EvalBudget& budget) const {
+  Eval ev{budget, "the JSONPath '" + text_ + "'", std::nullopt};
+  auto hits = run_segments(segments_, root, root, ev, max_hits_for(*this, budget));
+  if (ev.failure) return *ev.failure;
+  auto v = materialize(*this, hits, ev);
+  if (ev.failure) return *ev.failure;
+  return v;
+}
+
 std::vector<const Json*> JsonPath::select(const Json& root) const {
-  return run_segments(segments_, root, root);
+  EvalBudget budget;
+  Eval ev{budget, "the JSONPath '" + text_ + "'", std::nullopt};
+  return run_segments(segments_, root, root, ev);
 }
 
 std::optional<Json> JsonPath::find(const Json& root) const {
-  auto hits = select(root);
-  if (is_definite()) {
-    if (hits.empty()) return std::nullopt;
-    return *hits.front();
+  EvalBudget budget;
+  auto r = evaluate(root, budget);
+  if (!r) return std::nullopt;
+  return std::move(r).value();
+}
+
+std::string JsonPath::no_results_message(const Json& root) const {
+  std::string all = "$";
+  for (const auto& seg : segments_) all += bracket(seg);
+  if (!is_definite()) return "No results for path: " + all;
+  const Json* node = &root;
+  std::string prefix = "$";
+  for (std::size_t i = 0; i < segments_.size(); ++i) {
+    const Segment& seg = segments_[i];
+    prefix += bracket(seg);
+    const bool last = i + 1 == segments_.size();
+    if (seg.kind == Segment::Kind::kName) {
+      auto it = node->is_object() ? node->find(seg.name) : node->end();
+      if (!node->is_object() || it == node->end()) {
+        return last ? "No results for path: " + all : "Missing property in path " + prefix;
+      }
+      node = &*it;
+    } else {
+      auto idx = node->is_array() ? resolve_index(seg.index, node->size()) : std::nullopt;
+      if (!idx) return "No results for path: " + all;
+      node = &(*node)[*idx];
+    }
   }
-  Json arr = Json::array();
-  for (const Json* h : hits) arr.push_back(*h);
-  return arr;
+  return "No results for path: " + all;
 }
 
 bool JsonPath::assign(Json& root, Json value) const {

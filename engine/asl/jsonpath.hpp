@@ -3,15 +3,18 @@
 //
 // Supported syntax:
 //   $ / $$            root of the data / of the context object
-//   .name  ['name']   member (also "name"; '\'' and '\\' escapes in quotes)
+//   .name  ['name']   member (also ["name"]; a backslash is kept and only stops the next
+//                     character from closing the name, as in Jayway: aws-fidelity P3)
 //   [n]               array index (negative counts from the end)
 //   .* [*]            wildcard
 //   ..x               recursive descent followed by any selector
 //   [a:b:s]           slice (each part optional; negative start/end count from the end)
 //   ['a','b'] [0,2]   unions
 //   [?(expr)]         filter: @ (current item) and $ paths, literals (numbers, 'str', "str",
-//                     true, false, null, [list]), == != < <= > >= =~ /re/[i] in nin,
-//                     && || ! and parentheses; a bare path tests existence.
+//                     true, false, null, [list]), == != < <= > >= =~ /re/[imsx] in nin,
+//                     && || ! and parentheses; a bare path tests existence. =~ is a whole-
+//                     string match (Java's Matcher.matches(), as Jayway), run by PCRE2 under
+//                     the evaluation budget (engine/core/regex.hpp, limits.hpp).
 // A *definite* path (only members and indexes) yields one value or nothing; any other path
 // yields an array of all matches (possibly empty), as AWS returns it.
 // A *reference path* (ASL "Reference Paths": ResultPath, ItemsPath, ...) is a definite path.
@@ -27,6 +30,8 @@
 #include <vector>
 
 #include "engine/asl/json.hpp"
+#include "engine/asl/limits.hpp"
+#include "engine/asl/outcome.hpp"
 
 namespace scl::asl {
 
@@ -68,13 +73,27 @@ class JsonPath {
   [[nodiscard]] bool is_reference() const { return is_definite() && !context_; }
   [[nodiscard]] const std::vector<Segment>& segments() const { return segments_; }
 
-  /// Evaluates against `root`. Definite path: the value, or nullopt when it does not exist.
-  /// Indefinite path: an array of every match in document order (never nullopt). Never throws
-  /// (except std::bad_alloc).
+  /// Evaluates against `root` under `budget` (limits.hpp). Definite path: the value, or nullopt
+  /// when it does not exist. Indefinite path: an array of every match in document order (never
+  /// nullopt). Failures: States.Runtime when the budget runs out or a filter's regular expression
+  /// hits its match limit; States.DataLimitExceeded when the value would be larger than
+  /// max_value_bytes (checked before it is copied). Never throws (except std::bad_alloc).
+  [[nodiscard]] Outcome<std::optional<Json>> evaluate(const Json& root, EvalBudget& budget) const;
+
+  /// evaluate() with a fresh default budget; nullopt also when the evaluation failed. For tests
+  /// and callers outside a state evaluation.
   [[nodiscard]] std::optional<Json> find(const Json& root) const;
 
-  /// Pointers into `root` for every match (document order). Valid while `root` is unchanged.
+  /// Pointers into `root` for every match (document order), under a fresh default budget (empty
+  /// when it fails). Valid while `root` is unchanged.
   [[nodiscard]] std::vector<const Json*> select(const Json& root) const;
+
+  /// Why this path found nothing in `root`, as Jayway JsonPath words it after
+  /// "Invalid path '<text>' : ": "No results for path: $['a']['b']" (the whole path in bracket
+  /// form; also for a missing index, printed [0]) or, when a member before the last is missing,
+  /// "Missing property in path $['a']" (up to and including that member)
+  /// (aws-fidelity-jsonpath.md P1).
+  [[nodiscard]] std::string no_results_message(const Json& root) const;
 
   /// Writes `value` at this reference path inside `root` (ResultPath semantics): `$` replaces
   /// root; missing object members along the way are created as objects; an index must exist.

@@ -70,14 +70,32 @@ Node compile_node(const Json& v) {
   return n;
 }
 
-Outcome<Json> eval_node(const Node& n, const EvalScope& scope) {
+// One template evaluation: the budget, and the size of everything produced so far, which may not
+// exceed max_value_bytes (a template with 1000 fields "$" over a 256 KiB input stops at the
+// second copy instead of building 256 MB).
+struct TemplateEval {
+  EvalBudget& budget;
+  std::size_t size = 0;
+
+  Outcome<Json> account(Outcome<Json> v, const std::string& field) {
+    if (!v) return v;
+    if (!add_value_size(v.value(), budget.limits().max_value_bytes, size, budget)) {
+      const std::string what = "the payload template field '" + field + "'";
+      return budget.exhausted() ? budget.exhausted_failure(what) : budget.too_large_failure(what);
+    }
+    return v;
+  }
+};
+
+Outcome<Json> eval_node(const Node& n, const EvalScope& scope, TemplateEval& ev) {
+  if (!ev.budget.spend(1)) return ev.budget.exhausted_failure("a payload template");
   switch (n.kind) {
     case Node::Kind::kLiteral:
-      return n.literal;
+      return ev.account(n.literal, "(literal)");
     case Node::Kind::kObject: {
       Json out = Json::object();
       for (const auto& [name, child] : n.members) {
-        auto r = eval_node(child, scope);
+        auto r = eval_node(child, scope, ev);
         if (!r) return r.failure();
         out[name] = std::move(r).value();
       }
@@ -86,7 +104,7 @@ Outcome<Json> eval_node(const Node& n, const EvalScope& scope) {
     case Node::Kind::kArray: {
       Json out = Json::array();
       for (const auto& child : n.items) {
-        auto r = eval_node(child, scope);
+        auto r = eval_node(child, scope, ev);
         if (!r) return r.failure();
         out.push_back(std::move(r).value());
       }
@@ -94,12 +112,16 @@ Outcome<Json> eval_node(const Node& n, const EvalScope& scope) {
     }
     case Node::Kind::kPath: {
       const Json& data = n.path->is_context() ? scope.context.get() : scope.input;
-      auto v = n.path->find(data);
-      if (!v) return path_not_found(n.path->text(), n.field, data);
-      return std::move(*v);
+      auto v = n.path->evaluate(data, ev.budget);
+      if (!v) return v.failure();
+      if (!v.value()) return path_not_found(n.path->text(), n.field, data);
+      return ev.account(std::move(*v.value()), n.field);
     }
-    case Node::Kind::kIntrinsic:
-      return evaluate_intrinsic(*n.call, scope, n.field);
+    case Node::Kind::kIntrinsic: {
+      EvalScope inner = scope;
+      inner.budget = &ev.budget;
+      return ev.account(evaluate_intrinsic(*n.call, inner, n.field), n.field);
+    }
   }
   return n.literal;
 }
@@ -114,7 +136,13 @@ PayloadTemplate PayloadTemplate::compile(const Json& tmpl) {
 }
 
 Outcome<Json> PayloadTemplate::evaluate(const EvalScope& scope) const {
-  return eval_node(*root_, scope);
+  if (scope.budget != nullptr) {
+    TemplateEval ev{*scope.budget};
+    return eval_node(*root_, scope, ev);
+  }
+  EvalBudget budget;
+  TemplateEval ev{budget};
+  return eval_node(*root_, scope, ev);
 }
 
 }  // namespace scl::asl

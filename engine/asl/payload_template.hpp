@@ -36,8 +36,10 @@ class PayloadTemplate {
   /// Compiles `tmpl` (any JSON value; normally an object). Throws TemplateError.
   static PayloadTemplate compile(const Json& tmpl);
 
-  /// Builds the payload. Failures: States.Runtime (a path matched nothing; cause from
-  /// path_not_found()), States.IntrinsicFailure (from an intrinsic). Never throws (bad_alloc aside).
+  /// Builds the payload under scope.budget. Failures: States.Runtime (a path matched nothing;
+  /// cause from path_not_found(); or the budget ran out), States.IntrinsicFailure (from an
+  /// intrinsic), States.DataLimitExceeded (the payload would be larger than max_value_bytes).
+  /// Never throws (bad_alloc aside).
   [[nodiscard]] Outcome<Json> evaluate(const EvalScope& scope) const;
 
   /// The template as written in the definition.

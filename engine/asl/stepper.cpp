@@ -1,6 +1,7 @@
 #include "engine/asl/stepper.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -71,8 +72,66 @@ std::string live_bytes_message() {
          " MiB of state data at once (inputs and collected results of its running states).";
 }
 
-std::string no_results(const JsonPath& p) {
-  return "Invalid path '" + p.text() + "' : No results for path: " + p.text();
+// A path (InputPath, OutputPath, ItemsPath, TimeoutSecondsPath, ...) that matched nothing in
+// `data`, worded as Jayway JsonPath and AWS do (aws-fidelity-jsonpath.md P1):
+// "Invalid path '$.a.b' : Missing property in path $['a']" / "... : No results for path: $['a']".
+std::string no_results(const JsonPath& p, const Json& data) {
+  return "Invalid path '" + p.text() + "' : " + p.no_results_message(data);
+}
+
+// The text AWS prints after " == " in Wait and Map path messages: a string raw, anything else as
+// its JSON text (aws-fidelity-jsonpath.md W4, M3).
+std::string raw_text(const Json& v) {
+  return v.is_string() ? v.get<std::string>() : to_text(v);
+}
+
+// Java's Long.parseLong / Integer.parseInt on raw_text(v): an optional sign and decimal digits
+// within [lo, hi]. 1.5, 1.0, "abc" and {} do not parse (W2, M3, M5).
+std::optional<std::int64_t> parse_java_integer(const Json& v, std::int64_t lo, std::int64_t hi) {
+  const std::string t = raw_text(v);
+  std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
+  if (i == t.size()) return std::nullopt;
+  const bool negative = t[0] == '-';
+  std::uint64_t mag = 0;
+  const std::uint64_t bound = negative ? static_cast<std::uint64_t>(-(lo + 1)) + 1
+                                       : static_cast<std::uint64_t>(hi);
+  for (; i < t.size(); ++i) {
+    if (t[i] < '0' || t[i] > '9') return std::nullopt;
+    mag = mag * 10 + static_cast<std::uint64_t>(t[i] - '0');
+    if (mag > bound) return std::nullopt;
+  }
+  if (negative) return mag == 0 ? 0 : -static_cast<std::int64_t>(mag - 1) - 1;
+  return static_cast<std::int64_t>(mag);
+}
+
+// Java's Float.parseFloat on raw_text(v), for ToleratedFailurePercentagePath (M5): a JSON number,
+// or a string holding a finite decimal number.
+std::optional<double> parse_java_float(const Json& v) {
+  if (v.is_number()) return v.get<double>();
+  if (!v.is_string()) return std::nullopt;
+  const std::string& t = v.get_ref<const std::string&>();
+  if (t.empty() || t.size() > 64) return std::nullopt;
+  std::size_t used = 0;
+  double d = 0;
+  try {
+    d = std::stod(t, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used != t.size() || !std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+// True when handle_failure() will retry `failure` (the first retrier whose ErrorEquals matches
+// still has attempts left): a Map state then emits no MapStateFailed (aws-fidelity M1).
+bool will_retry(const std::vector<Retrier>* rs, const std::vector<std::int64_t>& attempts,
+                const Failure& failure) {
+  if (rs == nullptr || is_terminal_error(failure.error)) return false;
+  for (std::size_t i = 0; i < rs->size(); ++i) {
+    if (!error_equals_matches((*rs)[i].error_equals, failure.error)) continue;
+    return i < attempts.size() && attempts[i] < (*rs)[i].max_attempts;
+  }
+  return false;
 }
 
 void add_error_cause(Json& details, const Failure& f) {
@@ -322,6 +381,7 @@ Effects Stepper::on_task_result(std::uint64_t task_id, const TaskEvent& event, c
   Frame& f = frames_.at(tit->second);
   const State& st = *graph_of(f).find(f.state);
   const auto& task = std::get<TaskState>(st.body);
+  budget_.reset();  // the rest of this state's evaluation (ResultSelector, ResultPath, ...)
   Json base = {{"resourceType", task.resource.history_resource_type()},
                {"resource", task.resource.history_resource()}};
   if (const auto* sub = std::get_if<task_event::Submitted>(&event)) {
@@ -392,6 +452,7 @@ Effects Stepper::on_timer(std::uint64_t timer_id, core::TimeMs now) {
                                            : f.timer_id;
   if (owner != timer_id) return {};
   touch(f);
+  budget_.reset();
   switch (ref.kind) {
     case TimerKind::kWait:
       f.timer_id.reset();
@@ -478,6 +539,7 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
   if (stp == nullptr) throw std::logic_error("unknown state " + f.state);
   const State& st = *stp;
   const std::string type = state_type_name(st.body);
+  budget_.reset();  // every evaluation of this state draws from one budget (limits.hpp)
   f.entered_time = now;
   f.retry_count = 0;
   f.retry_attempts.assign(retriers(st) ? retriers(st)->size() : 0, 0);
@@ -504,13 +566,21 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
       const ValueExpr& e = **ve;
       std::optional<Json> v;
       if (e.path) {
-        v = e.path->find(e.path->is_context() ? ctx.get() : f.raw_input);
+        auto r = e.path->evaluate(e.path->is_context() ? ctx.get() : f.raw_input, budget_);
+        if (!r) {
+          fail_frame(f, wrap_runtime(f, r.failure()), now);
+          return;
+        }
+        v = std::move(r).value();
         if (!v) {
-          fail_frame(f, runtime_error(f, no_results(*e.path)), now);
+          // ErrorPath/CausePath word it as `.$` fields do (aws-fidelity-jsonpath.md P2).
+          const Json& data = e.path->is_context() ? ctx.get() : f.raw_input;
+          fail_frame(f, wrap_runtime(f, path_not_found(e.path->text(), e.field, data)), now);
           return;
         }
       } else {
-        auto r = evaluate_intrinsic(*e.call, EvalScope{f.raw_input, ctx, *random_}, e.field);
+        auto r = evaluate_intrinsic(*e.call, EvalScope{f.raw_input, ctx, *random_, &budget_},
+                                    e.field);
         if (!r) {
           fail_frame(f, wrap_runtime(f, r.failure()), now);
           return;
@@ -540,9 +610,16 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
       f.effective_input = Json::object();
     } else if (io->input_path.path) {
       const JsonPath& p = *io->input_path.path;
-      auto v = p.find(p.is_context() ? context_object(f, st) : f.raw_input);
+      const Json context = p.is_context() ? context_object(f, st) : Json();
+      const Json& data = p.is_context() ? context : f.raw_input;
+      auto r = p.evaluate(data, budget_);
+      if (!r) {
+        handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+        return;
+      }
+      auto& v = r.value();
       if (!v) {
-        handle_failure(f, st, runtime_error(f, no_results(p)), now);
+        handle_failure(f, st, runtime_error(f, no_results(p, data)), now);
         return;
       }
       f.effective_input = std::move(*v);
@@ -553,7 +630,7 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
 
 void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
   const LazyJson ctx([&] { return context_object(f, st); });
-  const EvalScope scope{f.effective_input, ctx, *random_};
+  const EvalScope scope{f.effective_input, ctx, *random_, &budget_};
   auto eval_params = [&](const std::optional<PayloadTemplate>& t) -> Outcome<Json> {
     if (!t) return f.effective_input;
     auto r = t->evaluate(scope);
@@ -577,7 +654,8 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     const LazyJson task_ctx([&] { return context_object(f, st); });  // now with Task.Token
     Outcome<Json> params = f.effective_input;
     if (task->parameters) {
-      auto r = task->parameters->evaluate(EvalScope{f.effective_input, task_ctx, *random_});
+      auto r = task->parameters->evaluate(
+          EvalScope{f.effective_input, task_ctx, *random_, &budget_});
       params = r ? std::move(r) : Outcome<Json>(wrap_runtime(f, r.failure()));
     }
     if (!params) return handle_failure(f, st, params.failure(), now);
@@ -585,8 +663,11 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
                        const char* field) -> Outcome<std::optional<std::int64_t>> {
       if (lit) return std::optional<std::int64_t>(*lit);
       if (!path) return std::optional<std::int64_t>();
-      auto v = path->find(path->is_context() ? task_ctx.get() : f.effective_input);
-      if (!v) return runtime_error(f, no_results(*path));
+      const Json& data = path->is_context() ? task_ctx.get() : f.effective_input;
+      auto r = path->evaluate(data, budget_);
+      if (!r) return wrap_runtime(f, r.failure());
+      auto& v = r.value();
+      if (!v) return runtime_error(f, no_results(*path, data));
       if (!v->is_number_integer() || v->get<std::int64_t>() < 1) {
         return runtime_error(f, std::string("The value of '") + field +
                                     "' must be a positive integer, got " + to_text(*v));
@@ -651,7 +732,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
       transition(it->second, next, it->second.raw_input, now);
     };
     for (const auto& rule : choice->choices) {
-      auto r = evaluate_choice_rule(rule, f.effective_input, ctx);
+      auto r = evaluate_choice_rule(rule, f.effective_input, ctx, &budget_);
       if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
       if (r.value()) return go(rule.next);
     }
@@ -672,25 +753,49 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
         break;
       case WaitState::Kind::kSecondsPath:
       case WaitState::Kind::kTimestampPath: {
+        // Messages and checks as AWS words them (aws-fidelity-jsonpath.md W1-W6). The
+        // failures are States.Runtime: WaitStateEntered is followed by ExecutionFailed.
         const JsonPath& p = *wait->path;
-        auto v = p.find(p.is_context() ? ctx.get() : f.effective_input);
-        if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
-        if (wait->kind == WaitState::Kind::kSecondsPath) {
-          if (!v->is_number_integer() || v->get<std::int64_t>() < 0) {
+        const bool seconds = wait->kind == WaitState::Kind::kSecondsPath;
+        const std::string param = seconds ? "SecondsPath" : "TimestampPath";
+        auto r = p.evaluate(p.is_context() ? ctx.get() : f.effective_input, budget_);
+        if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+        auto& v = r.value();
+        if (!v) {
+          return handle_failure(
+              f, st,
+              runtime_error(f, "The " + param + " parameter does not reference an input value: " +
+                                   p.text()),
+              now);
+        }
+        const std::string shown = p.text() + " == " + raw_text(*v);
+        if (seconds) {
+          // Parsed as a Java long first (1.5 and -1.5 fail here), then the sign is checked.
+          // NOTE(emulator): unrecorded inputs follow the same parse: 1.0 and "abc" fail it,
+          // the string "10" waits 10 seconds.
+          const auto n = parse_java_integer(*v, std::numeric_limits<std::int64_t>::min(),
+                                            std::numeric_limits<std::int64_t>::max());
+          if (!n) {
             return handle_failure(
                 f, st,
-                runtime_error(f, "The SecondsPath parameter does not reference a valid "
-                                 "non-negative integer: " + to_text(*v)),
+                runtime_error(f, "The SecondsPath parameter cannot be parsed as a long value: " +
+                                     shown),
                 now);
           }
-          at = after_seconds(now, static_cast<double>(v->get<std::int64_t>()));
+          if (*n < 0) {
+            return handle_failure(
+                f, st,
+                runtime_error(f, "The SecondsPath parameter references a negative value: " + shown),
+                now);
+          }
+          at = after_seconds(now, static_cast<double>(*n));
         } else {
           auto t = v->is_string() ? parse_rfc3339(v->get_ref<const std::string&>()) : std::nullopt;
           if (!t) {
             return handle_failure(
                 f, st,
                 runtime_error(f, "The TimestampPath parameter does not reference a valid ISO-8601 "
-                                 "extended offset date-time format string: " + to_text(*v)),
+                                 "extended offset date-time format string: " + shown),
                 now);
           }
           at = t->to_ms();
@@ -727,8 +832,11 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
     Json items = f.effective_input;
     if (map->items_path) {
       const JsonPath& p = *map->items_path;
-      auto v = p.find(p.is_context() ? ctx.get() : f.effective_input);
-      if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
+      const Json& data = p.is_context() ? ctx.get() : f.effective_input;
+      auto r = p.evaluate(data, budget_);
+      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+      auto& v = r.value();
+      if (!v) return handle_failure(f, st, runtime_error(f, no_results(p, data)), now);
       items = std::move(*v);
     }
     if (!items.is_array()) {
@@ -737,31 +845,67 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
           runtime_error(f, "Map state input must be an array, got: " + to_text(items)), now);
     }
     std::int64_t max_conc = map->max_concurrency;
+    // The Map ...Path fields, checked and worded as AWS does (aws-fidelity-jsonpath.md M3, M5):
+    // "The <Field> field refers to value \"<v>\" which is not a valid integer: <path>".
+    auto lookup = [&](const JsonPath& p) -> Outcome<std::optional<Json>> {
+      const Json& data = p.is_context() ? ctx.get() : f.effective_input;
+      auto r = p.evaluate(data, budget_);
+      if (!r) return wrap_runtime(f, r.failure());
+      if (!r.value()) return runtime_error(f, no_results(p, data));
+      return r;
+    };
+    auto not_valid = [&](const char* field, const Json& v, const char* kind, const JsonPath& p) {
+      return runtime_error(f, std::string("The ") + field + " field refers to value \"" +
+                                  raw_text(v) + "\" which is not a valid " + kind + ": " +
+                                  p.text());
+    };
     if (map->max_concurrency_path) {
       const JsonPath& p = *map->max_concurrency_path;
-      auto v = p.find(p.is_context() ? ctx.get() : f.effective_input);
-      if (!v || !v->is_number_integer() || v->get<std::int64_t>() < 0) {
-        return handle_failure(
-            f, st, runtime_error(f, "MaxConcurrencyPath must reference a non-negative integer"),
-            now);
+      auto r = lookup(p);
+      if (!r) return handle_failure(f, st, r.failure(), now);
+      const Json& v = *r.value();
+      const auto n = parse_java_integer(v, std::numeric_limits<std::int32_t>::min(),
+                                        std::numeric_limits<std::int32_t>::max());
+      if (!n) return handle_failure(f, st, not_valid("MaxConcurrencyPath", v, "integer", p), now);
+      if (*n < 0) {
+        // NOTE(emulator): AWS hung on -1 (nothing recorded after ExecutionStarted); the emulator
+        // fails the state instead.
+        return handle_failure(f, st, runtime_error(f, "MaxConcurrency cannot be negative."), now);
       }
-      max_conc = v->get<std::int64_t>();
+      max_conc = *n;
     }
     f.tolerated_percentage = map->tolerated_failure_percentage;
     f.tolerated_count = map->tolerated_failure_count;
     if (map->tolerated_failure_percentage_path) {
-      auto v = map->tolerated_failure_percentage_path->find(f.effective_input);
-      if (!v || !v->is_number()) {
-        return handle_failure(f, st, runtime_error(f, "ToleratedFailurePercentagePath must reference a number"), now);
+      const JsonPath& p = *map->tolerated_failure_percentage_path;
+      auto r = lookup(p);
+      if (!r) return handle_failure(f, st, r.failure(), now);
+      const Json& v = *r.value();
+      const auto pct = parse_java_float(v);
+      if (!pct) {
+        return handle_failure(f, st, not_valid("ToleratedFailurePercentagePath", v, "float", p), now);
       }
-      f.tolerated_percentage = v->get<double>();
+      if (*pct < 0 || *pct > 100) {
+        return handle_failure(
+            f, st, runtime_error(f, "ToleratedFailurePercentage must be between 0 and 100."), now);
+      }
+      f.tolerated_percentage = *pct;
     }
     if (map->tolerated_failure_count_path) {
-      auto v = map->tolerated_failure_count_path->find(f.effective_input);
-      if (!v || !v->is_number_integer()) {
-        return handle_failure(f, st, runtime_error(f, "ToleratedFailureCountPath must reference an integer"), now);
+      const JsonPath& p = *map->tolerated_failure_count_path;
+      auto r = lookup(p);
+      if (!r) return handle_failure(f, st, r.failure(), now);
+      const Json& v = *r.value();
+      const auto n = parse_java_integer(v, std::numeric_limits<std::int32_t>::min(),
+                                        std::numeric_limits<std::int32_t>::max());
+      if (!n) {
+        return handle_failure(f, st, not_valid("ToleratedFailureCountPath", v, "integer", p), now);
       }
-      f.tolerated_count = v->get<std::int64_t>();
+      if (*n < 0) {
+        return handle_failure(f, st, runtime_error(f, "ToleratedFailureCount cannot be negative."),
+                              now);
+      }
+      f.tolerated_count = *n;
     }
     emit(f, "MapStateStarted", "mapStateStartedEventDetails", {{"length", items.size()}}, now);
     f.phase = Phase::kChildren;
@@ -790,6 +934,7 @@ void Stepper::begin_action(Frame& f, const State& st, core::TimeMs now) {
 void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
   touch(f);
   const auto& map = std::get<MapState>(st.body);
+  budget_.reset();  // one budget for the item selection of this batch
   const std::size_t limit = f.max_concurrency == 0
                                 ? kMaxInlineMapConcurrency
                                 : std::min(f.max_concurrency, kMaxInlineMapConcurrency);
@@ -802,7 +947,7 @@ void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
         c["Map"] = {{"Item", {{"Index", idx}, {"Value", f.items[idx]}}}};
         return c;
       });
-      auto r = map.item_selector->evaluate(EvalScope{f.effective_input, ctx, *random_});
+      auto r = map.item_selector->evaluate(EvalScope{f.effective_input, ctx, *random_, &budget_});
       if (!r) {
         // The selector failed: the Map state fails like a failed iteration would.
         for (auto child : std::vector<std::uint64_t>(f.children)) {
@@ -815,8 +960,11 @@ void Stepper::start_map_items(Frame& f, const State& st, core::TimeMs now) {
         }
         f.children.clear();
         f.running = 0;
-        emit(f, "MapStateFailed", "", Json::object(), now);
-        handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+        const Failure fl = wrap_runtime(f, r.failure());
+        if (!will_retry(retriers(st), f.retry_attempts, fl)) {
+          emit(f, "MapStateFailed", "", Json::object(), now);
+        }
+        handle_failure(f, st, fl, now);
         return;
       }
       input = std::move(r).value();
@@ -842,7 +990,7 @@ void Stepper::complete_state(Frame& f, const State& st, const Json& result_in, c
       },
       st.body);
   if (selector != nullptr && *selector) {
-    auto r = (*selector)->evaluate(EvalScope{result, ctx, *random_});
+    auto r = (*selector)->evaluate(EvalScope{result, ctx, *random_, &budget_});
     if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
     result = std::move(r).value();
   }
@@ -878,8 +1026,11 @@ void Stepper::complete_state(Frame& f, const State& st, const Json& result_in, c
       output = Json::object();
     } else if (io->output_path.path) {
       const JsonPath& p = *io->output_path.path;
-      auto v = p.find(p.is_context() ? ctx.get() : output);
-      if (!v) return handle_failure(f, st, runtime_error(f, no_results(p)), now);
+      const Json& data = p.is_context() ? ctx.get() : output;
+      auto r = p.evaluate(data, budget_);
+      if (!r) return handle_failure(f, st, wrap_runtime(f, r.failure()), now);
+      auto& v = r.value();
+      if (!v) return handle_failure(f, st, runtime_error(f, no_results(p, data)), now);
       output = std::move(*v);
     }
   }
@@ -1022,6 +1173,7 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
   std::erase(p.children, child_id);
   if (p.running > 0) --p.running;
   const State& st = *graph_of(p).find(p.state);
+  budget_.reset();  // the parent's result processing is an evaluation of its own
   auto abort_siblings = [&](bool map_events) {
     for (auto sib : std::vector<std::uint64_t>(p.children)) {
       Frame& s = frames_.at(sib);
@@ -1070,8 +1222,13 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
       return;
     }
   } else {
+    // The event after MapIterationFailed (a retry's MapStateStarted, or MapStateFailed) points
+    // at the last event inside the failed iteration, not at MapIterationFailed
+    // (aws-fidelity-jsonpath.md M1 c).
+    const std::int64_t inside = p.last_event_id;
     emit(p, "MapIterationFailed", "mapIterationFailedEventDetails",
          {{"name", st.name}, {"index", index}}, now);
+    const std::int64_t failed_event = p.last_event_id;
     ++p.failed_items;
     bool tolerated = false;
     if (p.tolerated_count && static_cast<std::int64_t>(p.failed_items) <= *p.tolerated_count) {
@@ -1084,13 +1241,18 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
     }
     if (!tolerated) {
       abort_siblings(true);
-      emit(p, "MapStateFailed", "", Json::object(), now);
+      if (p.last_event_id == failed_event) p.last_event_id = inside;
       const bool thresholds = p.tolerated_count.has_value() || p.tolerated_percentage.has_value();
-      handle_failure(p, st,
-                     thresholds ? Failure{std::string(errors::kExceedToleratedFailureThreshold),
-                                          "The specified tolerated failure threshold was exceeded"}
-                                : failure,
-                     now);
+      const Failure fl = thresholds
+                             ? Failure{std::string(errors::kExceedToleratedFailureThreshold),
+                                       "The specified tolerated failure threshold was exceeded"}
+                             : failure;
+      // A failed attempt that will be retried emits no MapStateFailed; it is emitted once, when
+      // the retries are exhausted (aws-fidelity-jsonpath.md M1 a).
+      if (!will_retry(retriers(st), p.retry_attempts, fl)) {
+        emit(p, "MapStateFailed", "", Json::object(), now);
+      }
+      handle_failure(p, st, fl, now);
       return;
     }
     Json err = {{"Error", failure.error}};

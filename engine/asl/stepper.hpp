@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "engine/asl/effects.hpp"
+#include "engine/asl/limits.hpp"
 #include "engine/asl/model.hpp"
 #include "engine/asl/random_source.hpp"
 #include "engine/asl/snapshot_parts.hpp"
@@ -46,8 +47,7 @@ struct ExecutionInfo {
   std::string region = "us-east-1";
 };
 
-/// Payload size limit for inputs, outputs and task results (256 KiB, UTF-8 bytes).
-inline constexpr std::size_t kMaxPayloadBytes = 262144;
+// kMaxPayloadBytes (256 KiB) and the evaluation limits live in limits.hpp.
 /// NOTE(emulator): an execution that reaches this many history events fails with
 /// States.Runtime (AWS's hard quota is 25,000 events); it also bounds runaway Choice loops.
 inline constexpr std::int64_t kMaxHistoryEvents = 25000;
@@ -228,6 +228,7 @@ class Stepper {
   }
   /// f.child_results was replaced as a whole (a new array, or none).
   void touch_all_results(const Frame& f);
+  EvalBudget budget_;  // work budget of the state being evaluated (reset per state; not persisted)
 
   void write_text(std::string& out) const;
   static void write_frame(std::string& out, const Frame& f, bool with_payloads);

@@ -2,9 +2,11 @@
 // reference paths) assign against a fixed document that has objects, arrays, every scalar type,
 // odd member names and some depth.
 //
-// Checked: parse and try_parse agree; find/select never throw; an indefinite path finds an
-// array whose size is select()'s; a definite path selects at most one node and finds exactly
-// it; after a successful assign of a marker the path finds the marker.
+// Checked: parse and try_parse agree; find/select never throw; evaluation under the default
+// budget either succeeds or fails with States.Runtime / States.DataLimitExceeded and a cause,
+// without overdrawing the budget by more than one charge; when it succeeds, an indefinite path
+// finds an array whose size is select()'s, a definite path selects at most one node and finds
+// exactly it; after a successful assign of a marker the path finds the marker.
 
 #include <cstddef>
 #include <cstdint>
@@ -70,7 +72,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const JsonPath& path = *tried;
   const Json& doc = document();
 
-  const auto found = path.find(doc);
+  scl::asl::EvalBudget budget;
+  const auto evaluated = path.evaluate(doc, budget);
+  const auto& limits = budget.limits();
+  if (budget.used() > limits.work_units + limits.regex.match_limit + 4096) {
+    die("the evaluation overdrew its budget", text);
+  }
+  if (!evaluated) {
+    const auto& f = evaluated.failure();
+    if ((f.error != "States.Runtime" && f.error != "States.DataLimitExceeded") || !f.cause ||
+        f.cause->empty()) {
+      die("evaluation failed with an unexpected error", text);
+    }
+    return 0;
+  }
+  const auto& found = evaluated.value();
   const auto selected = path.select(doc);
   if (path.is_definite()) {
     if (selected.size() > 1) die("definite path selected several nodes", text);

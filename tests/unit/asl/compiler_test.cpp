@@ -193,3 +193,27 @@ TEST_CASE("number overflow in the definition is a diagnostic") {
   CHECK(r.diagnostics[0].code == "INVALID_JSON_DESCRIPTION");
   CHECK(r.diagnostics[0].message.find("number overflow") != std::string::npos);
 }
+
+// Why (aws-fidelity-jsonpath.md M4, D1, D2): AWS accepts ProcessorConfig inside the legacy
+// Iterator (a full alias of ItemProcessor), with Parameters or ItemSelector; the emulator
+// rejected it as an unsupported field. Mode DISTRIBUTED stays a clear definition error in both
+// forms (the emulator has no distributed Map). Unknown error names such as State.ALL are fine.
+TEST_CASE("legacy Iterator takes ProcessorConfig") {
+  auto map = [](const std::string& key, const std::string& mode, const std::string& sel) {
+    return R"({"StartAt":"M","States":{"M":{"Type":"Map",")" + key +
+           R"(":{"ProcessorConfig":{"Mode":")" + mode +
+           R"("},"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},")" + sel +
+           R"(":{"v.$":"$$.Map.Item.Value"},"Retry":[{"ErrorEquals":["State.ALL"]}],"End":true}}})";
+  };
+  for (const char* sel : {"Parameters", "ItemSelector"}) {
+    CAPTURE(sel);
+    CHECK(diags(map("Iterator", "INLINE", sel)).empty());
+    CHECK(diags(map("ItemProcessor", "INLINE", sel)).empty());
+  }
+  for (const char* key : {"Iterator", "ItemProcessor"}) {
+    CHECK(diags(map(key, "DISTRIBUTED", "ItemSelector")) ==
+          std::string("SCHEMA_VALIDATION_FAILED: Mode DISTRIBUTED is not supported by this "
+                      "emulator at /States/M/") +
+              key + "/ProcessorConfig/Mode\n");
+  }
+}

@@ -78,6 +78,11 @@ TEST_CASE("asl conformance corpus") {
       CHECK(r.events.back().details == expected["last_event_details"]);
     }
     CHECK(Json(r.types()) == expected.at("events"));
+    if (expected.contains("previous_event_ids")) {
+      Json prev = Json::array();
+      for (const auto& e : r.events) prev.push_back(e.previous_event_id);
+      CHECK(prev == expected["previous_event_ids"]);
+    }
     // Framing invariants (aws-behaviour.md 3.7): consecutive ids, back-pointing previousEventId.
     for (std::size_t i = 0; i < r.events.size(); ++i) {
       CHECK(r.events[i].id == static_cast<std::int64_t>(i + 1));

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <tuple>
+#include <vector>
+
 using scl::asl::EvalScope;
 using scl::asl::IntrinsicSyntaxError;
 using scl::asl::Json;
@@ -38,7 +42,23 @@ TEST_CASE_FIXTURE(Fixture, "States.Format") {
         R"(it's 3 {literal} \ true)");
   CHECK(eval("States.Format('{}-{}', $$.Execution.Name, null)") == "exec-1-null");
   CHECK(eval("States.Format('x')") == "x");
-  CHECK(fails("States.Format('{}', $.obj)").error == "States.IntrinsicFailure");
+}
+
+// Why (aws-fidelity-jsonpath.md I1): AWS formats any JSON argument the way Java's toString
+// renders it; the emulator failed with States.IntrinsicFailure for objects and arrays.
+TEST_CASE_FIXTURE(Fixture, "States.Format renders objects and arrays the Java way") {
+  CHECK(eval("States.Format('{}', $.obj)") == "{a=1, b={c=1}}");
+  input["rec"] = Json::parse(R"({"Arg1": 1, "Arg2": []})");
+  CHECK(eval("States.Format('{}', $.rec)") == "{Arg1=1, Arg2=[]}");
+  CHECK(eval("States.Format('{}', $.arr)") == "[1, 2, 2, a, {k=1}, {k=1}]");
+  context["StateMachine"] = Json::parse(R"({"Id":"arn:aws:states:us-east-1:1:stateMachine:m","Name":"m"})");
+  CHECK(eval("States.Format('{}', $$.StateMachine)") ==
+        "{Id=arn:aws:states:us-east-1:1:stateMachine:m, Name=m}");
+  input["mix"] = Json::parse(R"([true, null, "s", 1.5, 100.0, 1e20, 0.0001, [[]], {}])");
+  CHECK(eval("States.Format('{}', $.mix)") == "[true, null, s, 1.5, 100.0, 1.0E20, 1.0E-4, [[]], {}]");
+  // Top level: strings raw (JSON text in a string is not reparsed), null, numbers, "" as nothing.
+  CHECK(eval("States.Format('<{}|{}|{}|{}|{}>', $.json, null, 1, 1.1, '')") ==
+        R"(<{"foo":"bar"}|null|1|1.1|>)");
 }
 
 // Why: nested calls and all literal kinds must parse.
@@ -80,7 +100,7 @@ TEST_CASE_FIXTURE(Fixture, "string, hash, merge and math functions") {
   CHECK(fails("States.JsonMerge($.obj, $.obj2, true)").error == "States.IntrinsicFailure");
   CHECK(eval("States.MathAdd(111, -1)") == 110);
   CHECK(fails("States.MathAdd($.big, 1)").error == "States.IntrinsicFailure");
-  CHECK(fails("States.MathAdd(1.5, 1)").error == "States.IntrinsicFailure");
+  CHECK(fails("States.MathAdd('1', 1)").error == "States.IntrinsicFailure");
   CHECK(eval("States.StringSplit($.csv, ',;')") == Json::parse(R"(["a","b","c"])"));
   for (int i = 0; i < 50; ++i) {
     auto r = eval("States.MathRandom(1, 5)").get<int>();
@@ -91,6 +111,43 @@ TEST_CASE_FIXTURE(Fixture, "string, hash, merge and math functions") {
   const auto u = eval("States.UUID()").get<std::string>();
   CHECK(u.size() == 36);
   CHECK(u[14] == '4');
+}
+
+// Why (aws-fidelity-jsonpath.md I2-I4): StringToJson of a blank string is null; MathAdd rounds
+// each argument with Java's Math.round (halves toward +infinity) before adding; MathRandom takes
+// non-integer bounds. The emulator failed all of these.
+TEST_CASE_FIXTURE(Fixture, "StringToJson blanks, MathAdd rounding, MathRandom fractional bounds") {
+  CHECK(eval("States.StringToJson('')").is_null());
+  CHECK(eval("States.StringToJson(' ')").is_null());
+  CHECK(eval("States.StringToJson('-0')") == 0);
+  CHECK(eval("States.StringToJson('null')").is_null());
+  CHECK(eval(R"(States.StringToJson('"HelloWorld"'))") == "HelloWorld");
+  const std::vector<std::tuple<const char*, const char*, int>> pairs = {
+      {"-9", "3", -6},      {"1.49", "1.50", 3},  {"1.50", "1.51", 4}, {"-1.49", "-1.50", -2},
+      {"-1.50", "-1.51", -3}, {"1.49", "0", 1},   {"1.49", "-1.49", 0}, {"1.50", "0", 2},
+      {"1.51", "0", 2},     {"-1.49", "0", -1},   {"-1.50", "0", -1}, {"-1.51", "0", -2},
+      {"0.5", "0", 1},      {"1.5", "0", 2},      {"2.5", "0", 3},    {"3.5", "0", 4},
+      {"-0.5", "0.5", 1},   {"-0.5", "0", 0},     {"-1.5", "0", -1},  {"-2.5", "0", -2},
+      {"-3.5", "0", -3},
+  };
+  for (const auto& [a, b, sum] : pairs) {
+    CAPTURE(a);
+    CAPTURE(b);
+    const Json r = eval(std::string("States.MathAdd(") + a + ", " + b + ")");
+    CHECK(r.is_number_integer());
+    CHECK(r == sum);
+  }
+  CHECK(eval("States.MathAdd(0.49999999999999994, 0)") == 0);  // exact, not floor(x + 0.5)
+  for (int i = 0; i < 50; ++i) {
+    const auto r = eval("States.MathRandom(12.5, 44.51)");
+    CHECK(r.is_number_integer());
+    CHECK(r.get<int>() >= 13);
+    CHECK(r.get<int>() < 45);
+    const auto n = eval("States.MathRandom(-99999, -9999)").get<int>();
+    CHECK(n >= -99999);
+    CHECK(n < -9999);
+  }
+  CHECK(eval("States.MathRandom(9999, 99999)").get<int>() >= 9999);
 }
 
 // Why: a missing path argument is a runtime error naming the field, as for Parameters.
