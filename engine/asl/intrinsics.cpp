@@ -374,6 +374,12 @@ Outcome<Json> eval_call(const IntrinsicCall& call, const EvalScope& scope, EvalB
   auto out = eval_call_body(call, v, scope, budget);
   if (!out) return out;
   if (budget.exhausted()) return budget.exhausted_failure(what);
+  // States.Array is made of its arguments, already measured: its size is theirs (measuring it
+  // again made 999 nested calls cost quadratic work).
+  if (call.name == "States.Array") {
+    if (args_size + call.args.size() + 2 > limit) return too_big();
+    return out;
+  }
   std::size_t out_size = 0;
   if (!add_value_size(out.value(), limit, out_size, budget)) return too_big();
   return out;

@@ -1015,7 +1015,7 @@ GROW = definition({
              "Next": "Check"},
     "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 101,
                                              "Next": "Loop"}], "Default": "Walk"},
-    "Walk": {"Type": "Pass", "InputPath": "$..a", "ResultPath": "$.all", "OutputPath": "$.v",
+    "Walk": {"Type": "Pass", "InputPath": "$.v.a.a", "ResultPath": "$.all", "OutputPath": "$.v",
              "Next": "Str"},
     "Str": {"Type": "Pass", "Parameters": {"s.$": "States.JsonToString($)"}, "Next": "Back"},
     "Back": {"Type": "Pass", "Parameters": {"x.$": "States.StringToJson($.s)"}, "End": True},
@@ -1062,6 +1062,9 @@ RUNS = [
     ("output-over-256k", pass_with(Parameters={"a.$": "$.s", "b.$": "$.s"}),
      json.dumps({"s": "x" * 200000}), "FAILED", "States.DataLimitExceeded"),
     ("grown-past-1000-levels", GROW, "{}", "FAILED", "States.IntrinsicFailure"),
+    # every nested object of a 1010-deep document: ~3 MB of result, over the 256 KiB limit
+    ("dotdot-of-grown-1010-levels", GROW.replace('"InputPath": "$.v.a.a"', '"InputPath": "$..a"'),
+     "{}", "FAILED", "States.DataLimitExceeded"),
 ]
 
 
