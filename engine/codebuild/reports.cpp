@@ -74,22 +74,30 @@ bool inside(const std::filesystem::path& path, const std::filesystem::path& root
 
 std::string read_file(const std::string& path, const std::string& root) {
   const std::string shown = core::echo(path);
+  std::filesystem::path real_root;
+  auto outside = [&] {
+    return ReportFileError("cannot read report file " + shown + ": outside the report root " +
+                           core::echo(root) + " (--report-root)");
+  };
+  if (!root.empty()) {
+    // Resolve `..` and symlinks first, so that a file outside is never even opened (a device
+    // can act on open).
+    std::error_code ec;
+    real_root = std::filesystem::canonical(root, ec);
+    if (ec) throw outside();
+    const std::filesystem::path real = std::filesystem::canonical(path, ec);
+    if (ec) throw ReportFileError("cannot read report file " + shown);
+    if (!inside(real, real_root)) throw outside();
+  }
   // O_NONBLOCK: opening a FIFO must not wait for a writer.
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
   if (f.fd < 0) throw ReportFileError("cannot read report file " + shown);
   if (!root.empty()) {
-    // Where the descriptor really points: `..`, symlinks (and a symlink swapped in after a check)
-    // are resolved by the kernel. Without /proc, resolve the name instead.
+    // And where the descriptor really points, in case a symlink was swapped in meanwhile.
     std::error_code ec;
-    std::filesystem::path real =
+    const std::filesystem::path real =
         std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(f.fd), ec);
-    if (ec) real = std::filesystem::canonical(path, ec);
-    std::error_code rec;
-    const std::filesystem::path real_root = std::filesystem::canonical(root, rec);
-    if (ec || rec || !inside(real, real_root)) {
-      throw ReportFileError("cannot read report file " + shown + ": outside the report root " +
-                            core::echo(root) + " (--report-root)");
-    }
+    if (!ec && !inside(real, real_root)) throw outside();
   }
   struct stat st {};
   if (::fstat(f.fd, &st) != 0) throw ReportFileError("cannot read report file " + shown);
