@@ -46,7 +46,8 @@ Local emulator of AWS CodeBuild (and the Step Functions CodeBuild integration).
   --region REGION          region for unsigned requests (default us-east-1)
   --max-body-bytes N       largest accepted request body (default 6291456)
   --max-connections N      open connections at most; at the cap the longest-idle one is closed
-                           (default: the descriptor limit RLIMIT_NOFILE minus 64)
+                           (default: the descriptor limit RLIMIT_NOFILE minus 64, or
+                           minus a quarter of it below 256)
   --report-root DIR        SIMULATE_REPORT_FILE must resolve inside DIR (default: anywhere when
                            --host is loopback, the data dir otherwise)
   --log-level LEVEL        debug|info|warn|error (default info)

@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <list>
 #include <mutex>
 
@@ -310,7 +311,9 @@ std::size_t default_max_connections() {
   rlimit rl{};
   if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1 << 20;
   const auto soft = static_cast<std::size_t>(rl.rlim_cur);
-  return soft > kReservedDescriptors + 1 ? soft - kReservedDescriptors : 1;
+  // A small limit (ulimit -n 64) keeps a quarter back rather than all of it.
+  const std::size_t reserve = std::min(kReservedDescriptors, soft / 4);
+  return soft > reserve + 1 ? soft - reserve : 1;
 }
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {

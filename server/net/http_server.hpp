@@ -59,7 +59,8 @@ struct HttpLimits {
 /// Descriptors kept back from the connection cap: the database (file, WAL, shared memory,
 /// journal), the event loop, the listener, stdio, report and rules files read meanwhile.
 inline constexpr std::size_t kReservedDescriptors = 64;
-/// RLIMIT_NOFILE's soft limit minus kReservedDescriptors (at least 1).
+/// RLIMIT_NOFILE's soft limit minus kReservedDescriptors, or minus a quarter of it when that is
+/// less (at least 1).
 std::size_t default_max_connections();
 
 class HttpServer {
