@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "server/protocol/request_guard.hpp"
+
 namespace scl::server {
 namespace {
 int parse_int(const std::string& flag, const std::string& v, int lo, int hi) {
@@ -44,10 +46,21 @@ Local emulator of AWS CodeBuild (and the Step Functions CodeBuild integration).
   --account-id ID          account for requests whose access key is not 12 digits (default 123456789012)
   --region REGION          region for unsigned requests (default us-east-1)
   --max-body-bytes N       largest accepted request body (default 6291456)
+  --max-connections N      open connections at most; at the cap the longest-idle one is closed
+                           (default: the descriptor limit RLIMIT_NOFILE minus 64, or
+                           minus a quarter of it below 256)
+  --report-root DIR        SIMULATE_REPORT_FILE must resolve inside DIR (default: anywhere when
+                           --host is loopback, the data dir otherwise)
   --log-level LEVEL        debug|info|warn|error (default info)
   --sdk-metadata on|off    SdkHttpMetadata/SdkResponseMetadata in codebuild task outputs (default on)
   --version, --help
 )";
+}
+
+std::string effective_report_root(const Config& c) {
+  if (c.report_root) return *c.report_root;
+  if (c.host == "localhost" || is_loopback_address(c.host)) return "";
+  return c.data_dir;
 }
 
 Config parse_args(const std::vector<std::string>& args) {
@@ -103,6 +116,11 @@ Config parse_args(const std::vector<std::string>& args) {
       if (v != "on" && v != "off")
         throw std::invalid_argument("--sdk-metadata expects on or off, got '" + v + "'");
       c.sdk_metadata = v == "on";
+    } else if (flag == "--max-connections") {
+      c.max_connections = static_cast<std::size_t>(parse_int(flag, next(), 1, 1 << 24));
+    } else if (flag == "--report-root") {
+      c.report_root = next();
+      if (c.report_root->empty()) throw std::invalid_argument("--report-root needs a directory");
     } else if (flag == "--max-body-bytes")
       c.max_body_bytes = static_cast<std::size_t>(parse_int(flag, next(), 1024, 1 << 30));
     else if (flag == "--log-level") {

@@ -85,7 +85,8 @@ int run(const server::Config& cfg) {
   core::RandomIdSource ids;
   codebuild::CodeBuildService codebuild(db, *scheduler, ids, options);
   const std::size_t resumed = codebuild.recover();
-  codebuild::ReportService reports(db, *scheduler, ids, codebuild);  // observes builds
+  const std::string report_root = server::effective_report_root(cfg);
+  codebuild::ReportService reports(db, *scheduler, ids, codebuild, report_root);  // observes builds
   codebuild::BatchService batches(db, *scheduler, ids, codebuild,
                                   codebuild::BatchOptions{options.defaults, options.rules});
   reports.recover();
@@ -128,6 +129,10 @@ int run(const server::Config& cfg) {
     stepfunctions.crash_in_state_for_testing(crash);
 
   server::Router router(server::IdentityDefaults{cfg.account_id, cfg.region});
+  server::RequestGuard guard(cfg.host);
+  if (!guard.checks_host())
+    core::log_info("listening beyond loopback (" + cfg.host + "): any Host header is accepted");
+  router.set_guard(std::move(guard));
   router.add_service(codebuild_ops);
   router.add_service(server::sfn_api(stepfunctions));
   server::AdminContext admin{&scheduler->clock(), scheduler.get(), manual, cfg.time_scale,
@@ -150,6 +155,12 @@ int run(const server::Config& cfg) {
 
   server::HttpLimits limits;
   limits.max_body_bytes = cfg.max_body_bytes;
+  const std::size_t fd_cap = server::default_max_connections();
+  limits.max_connections = cfg.max_connections != 0 ? cfg.max_connections : fd_cap;
+  if (cfg.max_connections > fd_cap)
+    core::log_warn("--max-connections " + std::to_string(cfg.max_connections) +
+                   " is above the descriptor limit minus a reserve (" + std::to_string(fd_cap) +
+                   "): raise RLIMIT_NOFILE (ulimit -n) or accepts will fail at the limit");
   server::HttpServer http(ioc, cfg.host, static_cast<std::uint16_t>(cfg.port),
                           [&router](server::HttpRequest&& r, server::Respond respond) {
                             router.handle(std::move(r), respond);
@@ -170,6 +181,8 @@ int run(const server::Config& cfg) {
   std::printf("sfn-codebuild-local listening on http://%s:%u\n", cfg.host.c_str(),
               static_cast<unsigned>(http.port()));
   std::fflush(stdout);
+  core::log_info("at most " + std::to_string(limits.max_connections) + " connections; report files " +
+                 (report_root.empty() ? std::string("from anywhere") : "only inside " + report_root));
   core::log_info("database " + db_path + ", " + std::to_string(resumed) + " build(s) and " +
                  std::to_string(resumed_executions) + " execution(s) resumed, clock " +
                  (cfg.manual_clock ? "manual" : "real x" + std::to_string(cfg.time_scale)));

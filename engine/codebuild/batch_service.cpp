@@ -8,6 +8,7 @@
 #include "engine/codebuild/buildspec.hpp"
 #include "engine/codebuild/errors.hpp"
 #include "engine/codebuild/wire.hpp"
+#include "engine/core/echo.hpp"
 #include "engine/core/log.hpp"
 #include "store/build_repo.hpp"
 #include "store/project_repo.hpp"
@@ -671,13 +672,13 @@ json BatchService::start_build_batch(const Caller& caller, const json& input) {
   db_.write([&](store::Tx& tx) {
     auto prow = store::project_repo::get(tx, caller.scope, pname);
     if (!prow) {
-      throw errors::resource_not_found("Project cannot be found: " + project_arn(caller.scope, pname));
+      throw errors::resource_not_found("Project cannot be found: " + core::echo(project_arn(caller.scope, pname)));
     }
     const json project = json::parse(prow->body);
     json cfg = ov("buildBatchConfigOverride").is_object() ? ov("buildBatchConfigOverride")
                                                           : project.value("buildBatchConfig", json());
     if (!cfg.is_object()) {
-      throw errors::invalid_input("Batch builds are not enabled for project " + pname +
+      throw errors::invalid_input("Batch builds are not enabled for project " + core::echo(pname) +
                                   ": set buildBatchConfig on the project or pass "
                                   "buildBatchConfigOverride");
     }
@@ -842,12 +843,12 @@ json list_page(store::Database& db, const Caller& caller, const json& input,
   std::optional<std::int64_t> after;
   if (const auto tok = str(input, "nextToken"); !tok.empty()) {
     after = decode_page_token(tok);
-    if (!after) throw errors::invalid_input("Invalid nextToken: " + tok);
+    if (!after) throw errors::invalid_input("Invalid nextToken: " + core::echo(tok));
   }
   auto page = db.read([&](store::Tx& tx) {
     if (project && !store::project_repo::get(tx, caller.scope, *project)) {
       throw errors::resource_not_found("The provided project " +
-                                       project_arn(caller.scope, *project) + " does not exist");
+                                       core::echo(project_arn(caller.scope, *project)) + " does not exist");
     }
     return store::batch_repo::list_ids(tx, caller.scope, project, status, asc, after, limit);
   });
@@ -879,7 +880,7 @@ json BatchService::stop_build_batch(const Caller& caller, const json& input) {
                       close_phase(st, "STOPPED", now());
                       finish(st, "STOPPED", "STOPPED");
                     });
-  if (!row) throw errors::resource_not_found("Build batch not found: " + given);
+  if (!row) throw errors::resource_not_found("Build batch not found: " + core::echo(given));
   return {{"buildBatch", render(*row)}};
 }
 
@@ -931,7 +932,7 @@ json BatchService::retry_build_batch(const Caller& caller, const json& input) {
       st["retryAt"] = t;
     }
   });
-  if (!row) throw errors::resource_not_found("Build batch not found: " + given);
+  if (!row) throw errors::resource_not_found("Build batch not found: " + core::echo(given));
   return {{"buildBatch", render(*row, replay ? View::kNormal : View::kRetry)}};
 }
 
@@ -947,9 +948,9 @@ json BatchService::delete_build_batch(const Caller& caller, const json& input) {
     auto row = store::batch_repo::get(tx, caller.scope, id);
     // NOTE(emulator): DeleteBuildBatch models only InvalidInputException; unknown and running
     // batches are refused with it.
-    if (!row) throw errors::invalid_input("Build batch not found: " + given);
+    if (!row) throw errors::invalid_input("Build batch not found: " + core::echo(given));
     if (!row->complete) {
-      throw errors::invalid_input("Build batch " + id +
+      throw errors::invalid_input("Build batch " + core::echo(id) +
                                   " is in progress: stop it before deleting it");
     }
     const json st = json::parse(row->state);

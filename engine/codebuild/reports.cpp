@@ -1,7 +1,12 @@
 #include "engine/codebuild/reports.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +18,7 @@
 #include "engine/codebuild/errors.hpp"
 #include "engine/codebuild/test_results.hpp"
 #include "engine/codebuild/wire.hpp"
+#include "engine/core/echo.hpp"
 #include "engine/core/log.hpp"
 
 namespace scl::codebuild {
@@ -47,22 +53,69 @@ json status_counts() {
 }
 
 // Report files are read on the thread that completes the build: only regular files, at most
-// kMaxReportFileBytes (a FIFO or /dev/zero must not stall or exhaust the emulator).
+// kMaxReportFileBytes (a FIFO or /dev/zero must not stall or exhaust the emulator), and only
+// inside the report root when one is set (issue 11, finding 13: any file the emulator could read
+// was readable through a build's report).
 constexpr std::uintmax_t kMaxReportFileBytes = 64u << 20;
 
-std::string read_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw ReportFileError("cannot read report file " + path + ": not a regular file");
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) throw ReportFileError("cannot read report file " + path);
+// Closes a descriptor on every path out.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// True when `path` (absolute, no symlinks) is `root` or below it.
+bool inside(const std::filesystem::path& path, const std::filesystem::path& root) {
+  auto r = std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first;
+  return r == root.end();
+}
+
+std::string read_file(const std::string& path, const std::string& root) {
+  const std::string shown = core::echo(path);
+  std::filesystem::path real_root;
+  auto outside = [&] {
+    return ReportFileError("cannot read report file " + shown + ": outside the report root " +
+                           core::echo(root) + " (--report-root)");
+  };
+  if (!root.empty()) {
+    // Resolve `..` and symlinks first, so that a file outside is never even opened (a device
+    // can act on open).
+    std::error_code ec;
+    real_root = std::filesystem::canonical(root, ec);
+    if (ec) throw outside();
+    const std::filesystem::path real = std::filesystem::canonical(path, ec);
+    if (ec) throw ReportFileError("cannot read report file " + shown);
+    if (!inside(real, real_root)) throw outside();
+  }
+  // O_NONBLOCK: opening a FIFO must not wait for a writer.
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
+  if (f.fd < 0) throw ReportFileError("cannot read report file " + shown);
+  if (!root.empty()) {
+    // And where the descriptor really points, in case a symlink was swapped in meanwhile.
+    std::error_code ec;
+    const std::filesystem::path real =
+        std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(f.fd), ec);
+    if (!ec && !inside(real, real_root)) throw outside();
+  }
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) throw ReportFileError("cannot read report file " + shown);
+  if (!S_ISREG(st.st_mode))
+    throw ReportFileError("cannot read report file " + shown + ": not a regular file");
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
   if (size > kMaxReportFileBytes)
-    throw ReportFileError("report file " + path + " is larger than 64 MiB");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ReportFileError("cannot read report file " + path);
+    throw ReportFileError("report file " + shown + " is larger than 64 MiB");
   std::string out(static_cast<std::size_t>(size), '\0');
-  in.read(out.data(), static_cast<std::streamsize>(size));
-  out.resize(static_cast<std::size_t>(in.gcount()));
+  std::size_t got = 0;
+  while (got < out.size()) {
+    const ssize_t n = ::read(f.fd, out.data() + got, out.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw ReportFileError("cannot read report file " + shown);
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(got);
   return out;
 }
 
@@ -91,7 +144,7 @@ std::optional<std::int64_t> decode_token(const json& input) {
   const auto tok = str(input, "nextToken");
   if (tok.empty()) return std::nullopt;
   auto c = decode_page_token(tok);
-  if (!c || *c < 0) throw errors::invalid_input("Invalid nextToken: " + tok);
+  if (!c || *c < 0) throw errors::invalid_input("Invalid nextToken: " + core::echo(tok));
   return c;
 }
 
@@ -118,8 +171,9 @@ json render_group(const store::ReportGroupRow& row) {
 }  // namespace
 
 ReportService::ReportService(store::Database& db, core::Scheduler& scheduler, core::IdSource& ids,
-                             CodeBuildService& builds)
-    : db_(db), scheduler_(scheduler), ids_(ids), builds_(builds) {
+                             CodeBuildService& builds, std::string report_root)
+    : db_(db), scheduler_(scheduler), ids_(ids), builds_(builds),
+      report_root_(std::move(report_root)) {
   builds_.set_observer(this);
 }
 
@@ -241,7 +295,7 @@ void ReportService::finish(const core::Scope& scope, const json& build) {
         std::optional<CoverageResult> cov;
         if (!file.empty()) {
           try {
-            const std::string text = read_file(file);
+            const std::string text = read_file(file, report_root_);
             const std::string fmt = str(how, "format");
             if (coverage) {
               if (fmt != "COBERTURAXML")
@@ -342,7 +396,7 @@ json ReportService::create_report_group(const Caller& caller, const json& input)
       db_.write([&](store::Tx& tx) { return store::report_repo::insert_group(tx, caller.scope, row); });
   if (!inserted) {
     throw errors::resource_already_exists("Report group already exists: " +
-                                          group_arn(caller.scope, name));
+                                          core::echo(group_arn(caller.scope, name)));
   }
   return {{"reportGroup", render_group(row)}};
 }
@@ -353,7 +407,7 @@ json ReportService::update_report_group(const Caller& caller, const json& input)
   if (input.contains("exportConfig")) check_export_config(input["exportConfig"]);
   return db_.write([&](store::Tx& tx) {
     auto row = store::report_repo::get_group(tx, caller.scope, name);
-    if (!row) throw errors::resource_not_found("Report group not found: " + arn);
+    if (!row) throw errors::resource_not_found("Report group not found: " + core::echo(arn));
     json g = json::parse(row->body);
     if (input.contains("exportConfig")) g["exportConfig"] = input["exportConfig"];
     if (input.contains("tags")) g["tags"] = input["tags"];
@@ -373,7 +427,7 @@ json ReportService::delete_report_group(const Caller& caller, const json& input)
     if (store::report_repo::count_reports(tx, caller.scope, name) > 0) {
       // Model doc of DeleteReportGroupInput.deleteReports: "an exception is thrown".
       if (!delete_reports) {
-        throw errors::invalid_input("Report group " + arn +
+        throw errors::invalid_input("Report group " + core::echo(arn) +
                                     " still has reports: delete them first or set deleteReports");
       }
       store::report_repo::erase_reports_of_group(tx, caller.scope, name);
@@ -446,7 +500,7 @@ json report_page(store::Database& db, const Caller& caller, const json& input,
   const auto after = decode_token(input);
   auto page = db.read([&](store::Tx& tx) {
     if (group && !store::report_repo::get_group(tx, caller.scope, *group)) {
-      throw errors::resource_not_found("Report group not found: " + group_arn(caller.scope, *group));
+      throw errors::resource_not_found("Report group not found: " + core::echo(group_arn(caller.scope, *group)));
     }
     return store::report_repo::list_reports(tx, caller.scope, group, status, asc, after,
                                             page_size(input));
@@ -483,7 +537,7 @@ json ReportService::describe_test_cases(const Caller& caller, const json& input)
   const int limit = page_size(input);
   auto rows = db_.read([&](store::Tx& tx) {
     auto report = store::report_repo::get_report(tx, caller.scope, arn);
-    if (!report) throw errors::resource_not_found("Report not found: " + arn);
+    if (!report) throw errors::resource_not_found("Report not found: " + core::echo(arn));
     return store::report_repo::list_test_cases(tx, report->seq, status, keyword, from, limit);
   });
   json cases = json::array();
@@ -506,7 +560,7 @@ json ReportService::get_report_group_trend(const Caller& caller, const json& inp
                                                          : json::object());
   auto rows = db_.read([&](store::Tx& tx) {
     if (!store::report_repo::get_group(tx, caller.scope, group_name_from(arn)))
-      throw errors::resource_not_found("Report group not found: " + arn);
+      throw errors::resource_not_found("Report group not found: " + core::echo(arn));
     return store::report_repo::latest_finished(tx, caller.scope, group_name_from(arn), n);
   });
   json raw = json::array();

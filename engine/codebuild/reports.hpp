@@ -6,7 +6,9 @@
 // `reportArns`) and finished when the build completes (an on_build_complete subscription; a
 // restart re-subscribes from the GENERATING rows). Their contents come from the file named by
 // SIMULATE_REPORT_FILE_<KEY> or SIMULATE_REPORT_FILE (read from the emulator's file system when
-// the build completes), else from the synthetic rules documented in the README.
+// the build completes), else from the synthetic rules documented in the README. With a report
+// root, a file that does not resolve (after `..` and symlinks) inside it fails the report like
+// an unreadable one (status FAILED, the reason in the log).
 
 #include <string>
 #include <vector>
@@ -18,9 +20,10 @@ namespace scl::codebuild {
 
 class ReportService final : public BuildObserver {
  public:
-  /// Installs itself as `builds`' observer; `builds` must outlive it.
+  /// Installs itself as `builds`' observer; `builds` must outlive it. `report_root`: the
+  /// directory report files must resolve inside ("" = anywhere).
   ReportService(store::Database& db, core::Scheduler& scheduler, core::IdSource& ids,
-                CodeBuildService& builds);
+                CodeBuildService& builds, std::string report_root = "");
   ~ReportService() override;
   ReportService(const ReportService&) = delete;
   ReportService& operator=(const ReportService&) = delete;
@@ -58,6 +61,7 @@ class ReportService final : public BuildObserver {
   core::Scheduler& scheduler_;
   core::IdSource& ids_;
   CodeBuildService& builds_;
+  std::string report_root_;
 };
 
 }  // namespace scl::codebuild

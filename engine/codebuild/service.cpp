@@ -7,6 +7,7 @@
 #include "engine/codebuild/buildspec.hpp"
 #include "engine/codebuild/errors.hpp"
 #include "engine/codebuild/wire.hpp"
+#include "engine/core/echo.hpp"
 #include "engine/core/json_text.hpp"
 #include "engine/core/log.hpp"
 
@@ -77,6 +78,33 @@ void copy_members(const json& from, json& to) {
   if (auto it = from.find("badgeEnabled"); it != from.end() && it->is_boolean()) {
     to["badge"] = {{"badgeEnabled", it->get<bool>()}};
   }
+}
+
+// CreateProject/UpdateProject serviceRole: an IAM role ARN of the caller's account, or a role
+// name, which is stored as that account's role ARN. AWS accepts names (CloudFormation templates
+// pass `!Ref Role`, the role's name, and work); NOTE(emulator): that AWS expands a name to
+// exactly arn:aws:iam::<account>:role/<name> is our reading, not documented. Anything else:
+// "Invalid service role: Service role account ID does not match caller's account" (issue 13).
+std::string checked_service_role(const std::string& role, const std::string& account) {
+  auto invalid = [] {
+    return errors::invalid_input(
+        "Invalid service role: Service role account ID does not match caller's account");
+  };
+  if (role.rfind("arn:", 0) == 0) {
+    // arn:<partition>:iam::<account>:role/<path/name>
+    const std::size_t p1 = role.find(':', 4);
+    if (p1 == std::string::npos || role.compare(4, 3, "aws") != 0) throw invalid();
+    const std::string prefix = ":iam::" + account + ":role/";
+    if (role.compare(p1, prefix.size(), prefix) != 0 || role.size() == p1 + prefix.size())
+      throw invalid();
+    return role;
+  }
+  // IAM role names: 1..64 of [A-Za-z0-9+=,.@_-] (IAM API reference, CreateRole RoleName).
+  const bool name = !role.empty() && role.size() <= 64 &&
+                    role.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                           "0123456789+=,.@_-") == std::string::npos;
+  if (!name) throw invalid();
+  return "arn:aws:iam::" + account + ":role/" + role;
 }
 
 void validate_project_semantics(const json& p) {
@@ -239,6 +267,13 @@ std::string CodeBuildService::key_of(const core::Scope& scope, const std::string
   return scope.account + '/' + scope.region + '/' + id;
 }
 
+void CodeBuildService::check_build_id(const std::string& id_or_arn) {
+  // A build id is <project>:<uuid> and an ARN has colons too: an id without one cannot name a
+  // build, and AWS says so instead of "not found" (issue 13, item 2).
+  if (id_or_arn.find(':') == std::string::npos)
+    throw errors::invalid_input("Invalid build ID provided");
+}
+
 std::string CodeBuildService::build_id_from(const std::string& id_or_arn) {
   if (id_or_arn.rfind("arn:", 0) == 0) {
     auto pos = id_or_arn.find(":build/");
@@ -375,6 +410,7 @@ json CodeBuildService::create_project(const Caller& caller, const json& input) {
   p["name"] = name;
   p["arn"] = project_arn(caller.scope, name);
   copy_members(input, p);
+  p["serviceRole"] = checked_service_role(str_member(input, "serviceRole"), caller.scope.account);
   if (!p.contains("badge")) p["badge"] = {{"badgeEnabled", false}};
   apply_project_defaults(p, caller.scope);
   validate_project_semantics(p);
@@ -385,7 +421,7 @@ json CodeBuildService::create_project(const Caller& caller, const json& input) {
       db_.write([&](store::Tx& tx) { return store::project_repo::insert(tx, caller.scope, row); });
   if (!inserted) {
     throw errors::resource_already_exists("Project already exists: " +
-                                          project_arn(caller.scope, name));
+                                          core::echo(project_arn(caller.scope, name)));
   }
   return {{"project", p}};
 }
@@ -396,10 +432,14 @@ json CodeBuildService::update_project(const Caller& caller, const json& input) {
     auto row = store::project_repo::get(tx, caller.scope, name);
     if (!row) {
       throw errors::resource_not_found("Project cannot be found: " +
-                                       project_arn(caller.scope, name));
+                                       core::echo(project_arn(caller.scope, name)));
     }
     json p = json::parse(row->body);
     copy_members(input, p);
+    if (input.contains("serviceRole")) {
+      p["serviceRole"] =
+          checked_service_role(str_member(input, "serviceRole"), caller.scope.account);
+    }
     apply_project_defaults(p, caller.scope);
     validate_project_semantics(p);
     const core::TimeMs t = std::max(now(), row->modified_ms);
@@ -451,7 +491,7 @@ json CodeBuildService::list_projects(const Caller& caller, const json& input) {
   std::int64_t offset = 0;
   if (const auto tok = str_member(input, "nextToken"); !tok.empty()) {
     auto c = decode_page_token(tok);
-    if (!c || *c < 0) throw errors::invalid_input("Invalid nextToken: " + tok);
+    if (!c || *c < 0) throw errors::invalid_input("Invalid nextToken: " + core::echo(tok));
     offset = *c;
   }
   json names = json::array();
@@ -474,7 +514,7 @@ json CodeBuildService::start_build_locked(store::Tx& tx, const Caller& caller, c
   // the project's concurrentBuildLimit.
   if (int limit = int_member(project, "concurrentBuildLimit", 0); limit > 0 && child == nullptr) {
     if (store::build_repo::count_active(tx, caller.scope, pname, t) >= limit) {
-      throw errors::account_limit_exceeded("Build limit exceeded for project " + pname +
+      throw errors::account_limit_exceeded("Build limit exceeded for project " + core::echo(pname) +
                                            ": concurrentBuildLimit is " + std::to_string(limit));
     }
   }
@@ -624,7 +664,7 @@ json CodeBuildService::start_build(const Caller& caller, const json& input) {
     auto prow = store::project_repo::get(tx, caller.scope, pname);
     if (!prow) {
       throw errors::resource_not_found("Project cannot be found: " +
-                                       project_arn(caller.scope, pname));
+                                       core::echo(project_arn(caller.scope, pname)));
     }
     if (token) {
       auto prev = store::build_repo::find_by_token(tx, caller.scope, pname, *token,
@@ -651,17 +691,18 @@ json CodeBuildService::start_build(const Caller& caller, const json& input) {
 json CodeBuildService::retry_build(const Caller& caller, const json& input) {
   const std::string given = str_member(input, "id");
   if (given.empty()) throw errors::invalid_input("Build id is required to retry a build");
+  check_build_id(given);
   const std::string id = build_id_from(given);
   store::BuildRow row;
   bool replay_of_token = false;
   const core::TimeMs t = now();
   db_.write([&](store::Tx& tx) {
     auto orig = store::build_repo::get(tx, caller.scope, id);
-    if (!orig) throw errors::resource_not_found("Build not found: " + given);
+    if (!orig) throw errors::resource_not_found("Build not found: " + core::echo(given));
     auto prow = store::project_repo::get(tx, caller.scope, orig->project);
     if (!prow) {
       throw errors::resource_not_found("Project cannot be found: " +
-                                       project_arn(caller.scope, orig->project));
+                                       core::echo(project_arn(caller.scope, orig->project)));
     }
     // The new build repeats the original's effective settings: expressed as overrides of the
     // current project, so the result equals the original request's build.
@@ -720,7 +761,7 @@ store::BuildRow CodeBuildService::start_batch_build(store::Tx& tx, const Caller&
   auto prow = store::project_repo::get(tx, caller.scope, pname);
   if (!prow) {
     throw errors::resource_not_found("Project cannot be found: " +
-                                     project_arn(caller.scope, pname));
+                                     core::echo(project_arn(caller.scope, pname)));
   }
   store::BuildRow row;
   start_build_locked(tx, caller, json::parse(prow->body), *prow, input, now(), std::nullopt,
@@ -739,6 +780,7 @@ json CodeBuildService::batch_get_builds(const Caller& caller, const json& input)
   json missing = json::array();
   std::unordered_set<std::string> seen;
   std::vector<store::BuildRow> rows;
+  for (const auto& v : input.at("ids")) check_build_id(v.get<std::string>());
   db_.read([&](store::Tx& tx) {
     for (const auto& v : input.at("ids")) {
       const std::string given = v.get<std::string>();
@@ -758,7 +800,7 @@ json CodeBuildService::list_builds(const Caller& caller, const json& input) {
   std::optional<std::int64_t> after;
   if (const auto tok = str_member(input, "nextToken"); !tok.empty()) {
     after = decode_page_token(tok);
-    if (!after) throw errors::invalid_input("Invalid nextToken: " + tok);
+    if (!after) throw errors::invalid_input("Invalid nextToken: " + core::echo(tok));
   }
   auto page = db_.read([&](store::Tx& tx) {
     return store::build_repo::list_ids(tx, caller.scope, asc, after, kPageSize);
@@ -775,18 +817,18 @@ json CodeBuildService::list_builds_for_project(const Caller& caller, const json&
   std::optional<std::int64_t> after;
   if (const auto tok = str_member(input, "nextToken"); !tok.empty()) {
     after = decode_page_token(tok);
-    if (!after) throw errors::invalid_input("Invalid nextToken: " + tok);
+    if (!after) throw errors::invalid_input("Invalid nextToken: " + core::echo(tok));
   }
   auto page = db_.read([&](store::Tx& tx) {
     if (!store::project_repo::get(tx, caller.scope, pname)) {
-      throw errors::resource_not_found("The provided project " + project_arn(caller.scope, pname) +
+      throw errors::resource_not_found("The provided project " + core::echo(project_arn(caller.scope, pname)) +
                                        " does not exist");
     }
     // Model doc of ListBuildsForProjectInput.sortOrder: "If the project has more than 100
     // builds, setting the sort order will result in an error." (message: NOTE(emulator)).
     if (has_order && store::build_repo::count_for_project(tx, caller.scope, pname) > kPageSize) {
       throw errors::invalid_input(
-          "sortOrder cannot be set for project " + pname + ": it has more than 100 builds");
+          "sortOrder cannot be set for project " + core::echo(pname) + ": it has more than 100 builds");
     }
     return store::build_repo::list_for_project(tx, caller.scope, pname, asc, after, kPageSize);
   });
@@ -797,13 +839,14 @@ json CodeBuildService::list_builds_for_project(const Caller& caller, const json&
 
 json CodeBuildService::stop_build(const Caller& caller, const json& input) {
   const std::string given = input.at("id").get<std::string>();
+  check_build_id(given);
   const std::string id = build_id_from(given);
   store::BuildRow row;
   bool stopped_now = false;
   const core::TimeMs t = now();
   db_.write([&](store::Tx& tx) {
     auto r = store::build_repo::get(tx, caller.scope, id);
-    if (!r) throw errors::resource_not_found("Build not found: " + given);
+    if (!r) throw errors::resource_not_found("Build not found: " + core::echo(given));
     row = std::move(*r);
     // A complete build is returned unchanged; a second stop changes nothing (reference 2.6).
     if (row.completes_ms <= t || row.stop_ms) return;
@@ -822,6 +865,7 @@ json CodeBuildService::batch_delete_builds(const Caller& caller, const json& inp
   json not_deleted = json::array();
   const core::TimeMs t = now();
   std::unordered_set<std::string> seen;
+  for (const auto& v : input.at("ids")) check_build_id(v.get<std::string>());
   db_.write([&](store::Tx& tx) {
     for (const auto& v : input.at("ids")) {
       const std::string given = v.get<std::string>();

@@ -119,6 +119,9 @@ class CodeBuildService {
 
   /// "<project>:<uuid>" from an id or a build ARN (reference 2.1: ids and ARNs are accepted).
   static std::string build_id_from(const std::string& id_or_arn);
+  /// Throws InvalidInputException "Invalid build ID provided" for an id with no ':' (neither
+  /// <project>:<uuid> nor an ARN).
+  static void check_build_id(const std::string& id_or_arn);
 
  private:
   struct InFlight {

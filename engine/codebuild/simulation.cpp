@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/codebuild/errors.hpp"
+#include "engine/core/echo.hpp"
 
 namespace scl::codebuild {
 namespace {
@@ -52,7 +53,7 @@ TimeMs parse_seconds(std::string_view text, std::string_view what) {
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v) || v < 0 ||
       v > 1e9) {
-    throw std::invalid_argument(std::string(what) + ": '" + s +
+    throw std::invalid_argument(core::echo(what) + ": '" + core::echo(s) +
                                 "' is not a non-negative number of seconds");
   }
   return static_cast<TimeMs>(std::llround(v * 1000.0));
@@ -66,13 +67,13 @@ void parse_phase_seconds(std::string_view spec, std::array<TimeMs, kPhaseCount>&
     if (item.empty()) continue;
     auto eq = item.find('=');
     if (eq == std::string_view::npos) {
-      throw std::invalid_argument("phase seconds entry '" + std::string(item) +
+      throw std::invalid_argument("phase seconds entry '" + core::echo(item) +
                                   "' must look like PHASE=SECONDS");
     }
     auto name = trim(item.substr(0, eq));
     auto phase = phase_from_wire(name);
     if (!phase || !is_timed(*phase)) {
-      throw std::invalid_argument("unknown phase '" + std::string(name) +
+      throw std::invalid_argument("unknown phase '" + core::echo(name) +
                                   "' (expected one of QUEUED, PROVISIONING, DOWNLOAD_SOURCE, "
                                   "INSTALL, PRE_BUILD, BUILD, POST_BUILD, UPLOAD_ARTIFACTS, "
                                   "FINALIZING)");
@@ -165,7 +166,7 @@ BuildPlan make_plan(TimeMs start_ms, const SimulationDefaults& defaults, const E
   if (auto it = env.find("SIMULATE_STATUS"); it != env.end()) {
     auto st = status_from_wire(trim(it->second));
     if (!st || *st == Status::kInProgress || *st == Status::kStopped) {
-      throw errors::invalid_input("Invalid SIMULATE_STATUS '" + it->second +
+      throw errors::invalid_input("Invalid SIMULATE_STATUS '" + core::echo(it->second) +
                                   "': expected SUCCEEDED, FAILED, FAULT or TIMED_OUT");
     }
     plan.outcome = *st;
@@ -173,7 +174,7 @@ BuildPlan make_plan(TimeMs start_ms, const SimulationDefaults& defaults, const E
   if (auto it = env.find("SIMULATE_FAILED_PHASE"); it != env.end()) {
     auto ph = phase_from_wire(trim(it->second));
     if (!ph || !is_timed(*ph)) {
-      throw errors::invalid_input("Invalid SIMULATE_FAILED_PHASE '" + it->second +
+      throw errors::invalid_input("Invalid SIMULATE_FAILED_PHASE '" + core::echo(it->second) +
                                   "': expected one of QUEUED, PROVISIONING, DOWNLOAD_SOURCE, "
                                   "INSTALL, PRE_BUILD, BUILD, POST_BUILD, UPLOAD_ARTIFACTS, "
                                   "FINALIZING");

@@ -7,87 +7,79 @@
 namespace scl::model {
 namespace {
 
-// Character-class bodies (the part between [ and ]) in ECMAScript syntax over UTF-8 bytes.
-// Punctuation is written as \xHH so it never needs context-dependent escaping inside a class.
-constexpr std::string_view kNonAscii = "\\x80-\\xFF";
-constexpr std::string_view kAsciiPunct = "\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E";
-// Unicode P (punctuation) vs S (symbols) restricted to ASCII.
-constexpr std::string_view kAsciiP =
-    "\\x21-\\x23\\x25-\\x2A\\x2C-\\x2F\\x3A\\x3B\\x3F\\x40\\x5B-\\x5D\\x5F\\x7B\\x7D";
-constexpr std::string_view kAsciiS = "\\x24\\x2B\\x3C-\\x3E\\x5E\\x60\\x7C\\x7E";
+// Java's line terminators (Pattern docs, "Line terminators"): what `.` does not match.
+constexpr std::string_view kJavaDot = "[^\\n\\r\\x{85}\\x{2028}\\x{2029}]";
 
-struct ClassBody {
+struct Property {
   std::string_view name;
-  std::string_view ascii;
-  bool non_ascii;  // approximate the Unicode category by "every byte >= 0x80"
+  std::string_view body;  // the inside of a class: "\p{L}", "[:alpha:]", ...
+  std::string_view negated;
 };
 
-// Java property names. POSIX-style names (Alpha, Digit, ...) are US-ASCII only in Java
-// unless UNICODE_CHARACTER_CLASS is set, which the models never do.
-constexpr std::array<ClassBody, 28> kClasses{{
-    {"L", "A-Za-z", true},
-    {"IsL", "A-Za-z", true},
-    {"IsLetter", "A-Za-z", true},
-    {"IsAlphabetic", "A-Za-z", true},
-    {"Lu", "A-Z", true},
-    {"IsLu", "A-Z", true},
-    {"Ll", "a-z", true},
-    {"IsLl", "a-z", true},
-    {"N", "0-9", true},
-    {"IsN", "0-9", true},
-    {"Nd", "0-9", true},
-    {"IsDigit", "0-9", true},
-    {"Z", "\\x20", true},
-    {"IsZ", "\\x20", true},
-    {"Zs", "\\x20", true},
-    {"IsWhite_Space", "\\x09-\\x0D\\x20", true},
-    {"P", kAsciiP, true},
-    {"IsPunctuation", kAsciiP, true},
-    {"S", kAsciiS, true},
-    {"Alpha", "A-Za-z", false},
-    {"Digit", "0-9", false},
-    {"Alnum", "A-Za-z0-9", false},
-    {"Upper", "A-Z", false},
-    {"Lower", "a-z", false},
-    {"Punct", kAsciiPunct, false},
-    {"Graph", "\\x21-\\x7E", false},
-    {"Print", "\\x20-\\x7E", false},
-    {"ASCII", "\\x00-\\x7F", false},
-}};
-constexpr std::array<ClassBody, 3> kMoreClasses{{
-    {"Space", "\\x09-\\x0D\\x20", false},
-    {"XDigit", "0-9A-Fa-f", false},
-    {"Cntrl", "\\x00-\\x1F\\x7F", false},
+// Unicode general categories: PCRE2 spells them as Java does.
+constexpr std::array<std::string_view, 38> kCategories{
+    "L",  "Lu", "Ll", "Lt", "Lm", "Lo", "M",  "Mn", "Mc", "Me", "N",  "Nd", "Nl",
+    "No", "P",  "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "S",  "Sm", "Sc", "Sk",
+    "So", "Z",  "Zs", "Zl", "Zp", "C",  "Cc", "Cf", "Co", "Cn", "LC", "Cs"};
+
+// Java names PCRE2 does not share. POSIX names are US-ASCII in Java unless
+// UNICODE_CHARACTER_CLASS, as PCRE2's POSIX classes are without UCP.
+constexpr std::array<Property, 20> kProperties{{
+    {"Alpha", "[:alpha:]", "[:^alpha:]"},
+    {"Digit", "[:digit:]", "[:^digit:]"},
+    {"Alnum", "[:alnum:]", "[:^alnum:]"},
+    {"Upper", "[:upper:]", "[:^upper:]"},
+    {"Lower", "[:lower:]", "[:^lower:]"},
+    {"Punct", "[:punct:]", "[:^punct:]"},
+    {"Graph", "[:graph:]", "[:^graph:]"},
+    {"Print", "[:print:]", "[:^print:]"},
+    {"ASCII", "[:ascii:]", "[:^ascii:]"},
+    {"Space", "[:space:]", "[:^space:]"},
+    {"XDigit", "[:xdigit:]", "[:^xdigit:]"},
+    {"Cntrl", "[:cntrl:]", "[:^cntrl:]"},
+    {"Blank", "[:blank:]", "[:^blank:]"},
+    {"IsAlphabetic", "\\p{L}\\p{Nl}", ""},
+    {"IsLetter", "\\p{L}", "\\P{L}"},
+    {"IsDigit", "\\p{Nd}", "\\P{Nd}"},
+    {"IsPunctuation", "\\p{P}", "\\P{P}"},
+    {"IsUppercase", "\\p{Lu}", "\\P{Lu}"},
+    {"IsLowercase", "\\p{Ll}", "\\P{Ll}"},
+    {"IsWhite_Space", "\\x{09}-\\x{0D}\\x{85}\\p{Zs}\\x{2028}\\x{2029}", ""},
 }};
 
-std::optional<std::string> class_body(std::string_view name) {
-  auto build = [](const ClassBody& c) {
-    std::string out(c.ascii);
-    if (c.non_ascii) out += kNonAscii;
-    return out;
-  };
-  for (const auto& c : kClasses) {
-    if (c.name == name) return build(c);
+// The class body for \p{name} (or \P{name} when `negated`); nullopt when unknown or when the
+// negation cannot be written inside one class.
+std::optional<std::string> property_body(std::string_view name, bool negated) {
+  for (const auto& p : kProperties) {
+    if (p.name == name) {
+      if (!negated) return std::string(p.body);
+      if (p.negated.empty()) return std::nullopt;
+      return std::string(p.negated);
+    }
   }
-  for (const auto& c : kMoreClasses) {
-    if (c.name == name) return build(c);
+  std::string_view cat = name;
+  if (cat.starts_with("Is")) cat.remove_prefix(2);
+  if (cat.starts_with("general_category=")) cat.remove_prefix(17);
+  if (cat.starts_with("gc=")) cat.remove_prefix(3);
+  for (const auto c : kCategories) {
+    if (c == cat) return std::string(negated ? "\\P{" : "\\p{") + std::string(c) + "}";
   }
   return std::nullopt;
 }
 
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
 }  // namespace
 
-std::optional<std::string> java_regex_to_ecmascript(std::string_view java) {
+std::optional<std::string> java_regex_to_pcre2(std::string_view java) {
   std::string out;
   out.reserve(java.size() + 16);
-  bool in_class = false;
-  bool prev_quantifier = false;  // the last token emitted was a quantifier
-  bool in_brace_quantifier = false;
+  int class_depth = 0;  // 0 or 1: nested classes are refused
   const std::size_t n = java.size();
   for (std::size_t i = 0; i < n; ++i) {
     const char c = java[i];
-    const bool was_quantifier = prev_quantifier;
-    prev_quantifier = false;
     if (c == '\\') {
       if (i + 1 >= n) return std::nullopt;
       const char e = java[++i];
@@ -104,111 +96,97 @@ std::optional<std::string> java_regex_to_ecmascript(std::string_view java) {
         } else {
           return std::nullopt;
         }
-        auto body = class_body(name);
-        if (!body && name.starts_with("Is")) body = class_body(name.substr(2));
+        auto body = property_body(name, e == 'P');
         if (!body) return std::nullopt;
-        if (in_class) {
-          if (e == 'P') return std::nullopt;
+        if (class_depth > 0) {
           out += *body;
         } else {
-          out += e == 'P' ? "[^" : "[";
+          out += '[';
           out += *body;
           out += ']';
         }
         continue;
       }
       switch (e) {
-        case 'A':
-          if (in_class) return std::nullopt;
-          out += '^';
+        case 'Q': {  // literal up to \E (or the end), same in PCRE2
+          const std::size_t end = java.find("\\E", i + 1);
+          const std::size_t stop = end == std::string_view::npos ? n : end;
+          out += "\\Q";
+          out += java.substr(i + 1, stop - (i + 1));
+          out += "\\E";
+          i = end == std::string_view::npos ? n : end + 1;
           continue;
-        case 'z':
-        case 'Z':
-          if (in_class) return std::nullopt;
-          out += '$';
+        }
+        case 'u': {  // \uhhhh
+          if (i + 4 >= n) return std::nullopt;
+          for (std::size_t k = 1; k <= 4; ++k)
+            if (!is_hex(java[i + k])) return std::nullopt;
+          out += "\\x{";
+          out += java.substr(i + 1, 4);
+          out += '}';
+          i += 4;
           continue;
-        case 'h':
-          out += in_class ? "\\x09\\x20" : "[\\x09\\x20]";
+        }
+        case '0': {  // \0n, \0nn, \0mnn (m <= 3)
+          std::size_t k = i + 1;
+          std::string digits;
+          while (k < n && digits.size() < 3 && java[k] >= '0' && java[k] <= '7') {
+            if (digits.size() == 2 && digits[0] > '3') break;
+            digits.push_back(java[k++]);
+          }
+          if (digits.empty()) return std::nullopt;
+          out += "\\o{" + digits + "}";
+          i = k - 1;
           continue;
-        case 'e':
-          out += "\\x1B";
-          continue;
-        case 'a':
-          out += "\\x07";
-          continue;
-        case 'Q':
-        case 'E':
-        case 'G':
-        case 'R':
-        case 'X':
-        case 'H':
-        case 'V':
-        case 'v':
-        case 'k':
-        case 'N':
+        }
+        case 'N':  // Java \N{name}; PCRE2's \N is "not a newline"
           return std::nullopt;
         default:
-          if (e == '0') return std::nullopt;  // Java octal escape
           out += '\\';
           out += e;
           continue;
       }
     }
-    if (in_class) {
-      if (c == '[') return std::nullopt;                                     // nested class / union
+    if (class_depth > 0) {
+      if (c == '[') return std::nullopt;                                     // union
       if (c == '&' && i + 1 < n && java[i + 1] == '&') return std::nullopt;  // intersection
-      if (c == ']') in_class = false;
+      if (c == ']') class_depth = 0;
       out += c;
       continue;
     }
     switch (c) {
       case '[':
-        in_class = true;
+        class_depth = 1;
         out += c;
-        // A leading ']' (or '^]') is a literal in Java.
         if (i + 1 < n && java[i + 1] == '^') {
           out += '^';
           ++i;
         }
-        if (i + 1 < n && java[i + 1] == ']') {
-          out += "\\x5D";
+        if (i + 1 < n && java[i + 1] == ']') {  // a leading ']' is a literal
+          out += "\\x{5D}";
           ++i;
         }
+        break;
+      case '.':
+        out += kJavaDot;
         break;
       case '(':
         out += c;
         if (i + 1 < n && java[i + 1] == '?') {
-          if (i + 2 >= n) return std::nullopt;
-          const char g = java[i + 2];
-          if (g != ':' && g != '=' && g != '!')
-            return std::nullopt;  // flags, named, atomic, lookbehind
-          out += '?';
-          out += g;
-          i += 2;
-        }
-        break;
-      case '*':
-      case '+':
-      case '?':
-        if (was_quantifier) {
-          if (c == '+') break;  // possessive: drop, greedy is the closest ECMAScript form
-          if (c == '?') {       // lazy
-            out += c;
-            break;
+          // (?: (?= (?! (?> (?<= (?<! (?<name> are PCRE2 syntax too; flags need a look.
+          std::size_t k = i + 2;
+          bool flags = false;
+          while (k < n && java[k] != ')' && java[k] != ':') {
+            const char f = java[k];
+            if (f == 'i' || f == 'm' || f == 'x' || f == '-') {
+              flags = true;
+              ++k;
+              continue;
+            }
+            if (flags || (f != 'd' && f != 'u' && f != 'U' && f != 's')) break;
+            return std::nullopt;  // d u U s: no PCRE2 equivalent here
           }
-        }
-        out += c;
-        prev_quantifier = true;
-        break;
-      case '{':
-        in_brace_quantifier = true;
-        out += c;
-        break;
-      case '}':
-        out += c;
-        if (in_brace_quantifier) {
-          in_brace_quantifier = false;
-          prev_quantifier = true;
+          if (flags && k < n && java[k] != ')' && java[k] != ':') return std::nullopt;
         }
         break;
       default:
@@ -216,11 +194,12 @@ std::optional<std::string> java_regex_to_ecmascript(std::string_view java) {
         break;
     }
   }
-  if (in_class) return std::nullopt;
+  if (class_depth > 0) return std::nullopt;
   return out;
 }
 
-std::optional<RepeatedClass> as_repeated_class(std::string_view ecma) {
+std::optional<RepeatedClass> as_repeated_class(std::string_view pattern) {
+  std::string_view ecma = pattern;
   auto eat = [&ecma](char c) {
     if (!ecma.empty() && ecma.front() == c) {
       ecma.remove_prefix(1);
@@ -250,7 +229,11 @@ std::optional<RepeatedClass> as_repeated_class(std::string_view ecma) {
     if (ecma[i] == '\\') {
       ++i;
     } else if (ecma[i] == '[') {
-      return std::nullopt;  // [:alpha:] and friends: leave to std::regex
+      // [:alpha:] and friends are part of the class; any other '[' is not this shape.
+      if (i + 1 >= ecma.size() || ecma[i + 1] != ':') return std::nullopt;
+      const std::size_t close = ecma.find(":]", i + 2);
+      if (close == std::string_view::npos) return std::nullopt;
+      i = close + 1;
     } else if (ecma[i] == ']') {
       break;
     }

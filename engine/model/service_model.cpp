@@ -8,11 +8,12 @@
 #include <functional>
 #include <limits>
 #include <map>
-#include <regex>
 #include <stdexcept>
 #include <utility>
 
+#include "engine/core/echo.hpp"
 #include "engine/core/json_convert.hpp"
+#include "engine/core/regex.hpp"
 #include "engine/model/embedded_models.hpp"
 #include "engine/model/java_regex.hpp"
 
@@ -22,11 +23,6 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::uint32_t kNoShape = std::numeric_limits<std::uint32_t>::max();
-// Values longer than this (in bytes) are not matched against patterns that need std::regex
-// (libstdc++'s executor recurses per character). Every patterned shape in the models has
-// max <= 256, so such a value already fails its length constraint. Byte-table patterns are
-// always checked.
-constexpr std::size_t kMaxPatternInput = 4096;
 // Structures with up to this many members are checked without heap allocation.
 constexpr std::size_t kInlineMembers = 64;
 
@@ -74,40 +70,48 @@ enum Failure : unsigned {
 };
 constexpr unsigned kSerializationFailure = 1U << 31;
 
-// A model pattern ready to match: a byte table when the pattern is one repeated character
-// class (most model patterns), std::regex otherwise. Immutable, shared by shapes.
+// A model pattern ready to match: core::Regex (PCRE2 under its match, depth and heap limits),
+// with a table of the admitted ASCII characters in front when the pattern is one repeated
+// character class (most model patterns): ASCII values then need no regex at all. Immutable,
+// shared by shapes, matched from any thread.
 struct CompiledPattern {
-  std::unique_ptr<const std::regex> regex;  // null when the byte table is used
-  std::bitset<256> allowed;
+  core::Regex regex;
+  bool has_table = false;
+  std::bitset<128> ascii;
   std::size_t min_count = 0;
 
+  // A cost limit hit (or any other failure of the match) counts as not matching: the value is
+  // reported with the pattern's normal message (issue 11, finding 1 for validation).
   [[nodiscard]] bool matches(std::string_view s) const {
-    if (regex) return std::regex_match(s.begin(), s.end(), *regex);
-    if (s.size() < min_count) return false;
-    return std::all_of(s.begin(), s.end(),
-                       [this](char c) { return allowed.test(static_cast<unsigned char>(c)); });
+    if (has_table && std::all_of(s.begin(), s.end(), [](char c) {
+          return static_cast<unsigned char>(c) < 0x80;
+        })) {
+      if (s.size() < min_count) return false;
+      return std::all_of(s.begin(), s.end(),
+                         [this](char c) { return ascii.test(static_cast<unsigned char>(c)); });
+    }
+    return regex.full_match(s) == core::Regex::Outcome::kMatch;
   }
 };
 
 std::shared_ptr<const CompiledPattern> compile_pattern(std::string_view java) {
-  const auto ecma = java_regex_to_ecmascript(java);
-  if (!ecma) return nullptr;
-  try {
-    auto p = std::make_shared<CompiledPattern>();
-    if (const auto rc = as_repeated_class(*ecma)) {
-      const std::regex one(rc->bracket, std::regex::ECMAScript);
-      for (std::size_t b = 0; b < 256; ++b) {
-        const char c = static_cast<char>(static_cast<unsigned char>(b));
-        p->allowed.set(b, std::regex_match(&c, &c + 1, one));
+  const auto translated = java_regex_to_pcre2(java);
+  if (!translated) return nullptr;
+  auto re = core::Regex::compile(*translated);
+  if (!re) return nullptr;
+  auto p = std::make_shared<CompiledPattern>(CompiledPattern{std::move(*re), false, {}, 0});
+  if (const auto rc = as_repeated_class(*translated)) {
+    auto one = core::Regex::compile(rc->bracket);
+    if (one) {
+      for (std::size_t b = 0; b < 128; ++b) {
+        const char c = static_cast<char>(b);
+        p->ascii.set(b, one->full_match(std::string_view(&c, 1)) == core::Regex::Outcome::kMatch);
       }
+      p->has_table = true;
       p->min_count = rc->min_count;
-    } else {
-      p->regex = std::make_unique<const std::regex>(*ecma, std::regex::ECMAScript);
     }
-    return p;
-  } catch (const std::regex_error&) {
-    return nullptr;
   }
+  return p;
 }
 
 struct Member {
@@ -198,12 +202,17 @@ bool is_iso8601(std::string_view s) {
   return two_digits(s, i) && i + 2 == s.size();
 }
 
-// Java-toString-like rendering of a value inside a validation message.
-void render(const json& v, std::string& out) {
+// Java-toString-like rendering of a value inside a validation message. Stops once `out` is
+// longer than `limit` bytes: the caller cuts the text to core::kEchoMaxChars characters anyway,
+// and a 5 MiB value (or a list of many) must not be copied whole first.
+void render(const json& v, std::string& out, std::size_t limit) {
+  if (out.size() > limit) return;
   switch (v.type()) {
-    case json::value_t::string:
-      out += v.get_ref<const std::string&>();
+    case json::value_t::string: {
+      const auto& str = v.get_ref<const std::string&>();
+      out.append(str, 0, std::min(str.size(), limit + 1 - std::min(limit + 1, out.size())));
       break;
+    }
     case json::value_t::number_integer:
       out += std::to_string(v.get<std::int64_t>());
       break;
@@ -214,9 +223,10 @@ void render(const json& v, std::string& out) {
       out += '[';
       bool first = true;
       for (const auto& e : v) {
+        if (out.size() > limit) return;
         if (!first) out += ", ";
         first = false;
-        render(e, out);
+        render(e, out, limit);
       }
       out += ']';
       break;
@@ -225,11 +235,12 @@ void render(const json& v, std::string& out) {
       out += '{';
       bool first = true;
       for (const auto& [k, e] : v.items()) {
+        if (out.size() > limit) return;
         if (!first) out += ", ";
         first = false;
-        out += k;
+        out.append(k, 0, std::min(k.size(), limit + 1 - std::min(limit + 1, out.size())));
         out += '=';
-        render(e, out);
+        render(e, out, limit);
       }
       out += '}';
       break;
@@ -514,8 +525,7 @@ class Checker {
         if (s.has_min && cps < s.min_len) f |= kFailMinLength;
       }
     }
-    if (s.matcher && (s.matcher->regex == nullptr || str.size() <= kMaxPatternInput) &&
-        !s.matcher->matches(str)) {
+    if (s.matcher && !s.matcher->matches(str)) {
       f |= kFailPattern;
     }
     if (!s.enum_sorted.empty() &&
@@ -596,12 +606,15 @@ class Checker {
       e += "Value at '";
     } else {
       e += "Value '";
+      const std::size_t from = e.size();
       if (s != nullptr && (s->type == Type::kInteger || s->type == Type::kLong) &&
           v->is_number_float()) {
         e += number_text(v->get<double>());  // 3000.0 was read as the integer 3000
       } else {
-        render(*v, e);
+        // 4 bytes per character at most, and one more byte tells that there is more.
+        render(*v, e, from + 4 * core::kEchoMaxChars + 1);
       }
+      core::echo_tail(e, from);
       e += "' at '";
     }
     e += path;

@@ -105,11 +105,14 @@ struct OperationInfo {
 //   the whole list as value: "Member must satisfy constraint: [<all constraints of the element
 //   shape>, Member must not be null]" (coral style). Map keys likewise: "Map keys must satisfy
 //   constraint: [...]"; scalar map values: "Map value must satisfy constraint: [...]".
-// Patterns are Java regexes translated by java_regex_to_ecmascript() and matched as a whole
-// (Java matches(); AWS rejects "Count Tool" for [a-zA-Z0-9_-]+). A pattern that is one repeated
-// character class is matched with a byte table, others with std::regex (not run on values over
-// 4 KiB; every patterned shape in our models has max <= 256). A pattern that cannot be
-// translated or compiled is skipped (never enforced); pattern_skipped() tells which.
+// Patterns are Java regexes translated by java_regex_to_pcre2() and matched as a whole
+// (Java matches(); AWS rejects "Count Tool" for [a-zA-Z0-9_-]+) with core::Regex under its cost
+// limits, at any value length; a limit hit counts as a pattern violation (the normal message).
+// A pattern that is one repeated character class checks ASCII values with a table first. A
+// pattern that cannot be translated or compiled is skipped (never enforced); pattern_skipped()
+// tells which.
+// Values quoted in messages ("Value '...'") are cut to core::kEchoMaxChars characters + "…"
+// (engine/core/echo.hpp; issue 11, finding 14).
 class ServiceModel {
  public:
   // The embedded models; parsed on first use (thread-safe), never destroyed before exit.

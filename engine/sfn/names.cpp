@@ -1,5 +1,7 @@
 #include "engine/sfn/names.hpp"
 
+#include "engine/core/echo.hpp"
+
 #include <vector>
 
 #include "engine/sfn/errors.hpp"
@@ -41,7 +43,7 @@ std::string express_execution_arn(const core::Scope& s, const std::string& sm,
 }
 
 ParsedArn parse_states_arn(const std::string& arn, std::string_view expected_types) {
-  if (arn.rfind("arn:", 0) != 0) throw errors::invalid_arn("Invalid ARN prefix: " + arn);
+  if (arn.rfind("arn:", 0) != 0) throw errors::invalid_arn("Invalid ARN prefix: " + core::echo(arn));
   std::vector<std::string> parts;
   std::size_t start = 0;
   for (int i = 0; i < 6; ++i) {
@@ -61,7 +63,7 @@ ParsedArn parse_states_arn(const std::string& arn, std::string_view expected_typ
     if (types.substr(0, bar) == out.resource_type) ok = true;
     types = bar == std::string_view::npos ? std::string_view() : types.substr(bar + 1);
   }
-  if (!ok) throw errors::invalid_arn("Resource type not valid in this context: " + out.resource_type);
+  if (!ok) throw errors::invalid_arn("Resource type not valid in this context: " + core::echo(out.resource_type));
   if (out.rest.empty()) throw errors::invalid_arn(arn);
   return out;
 }

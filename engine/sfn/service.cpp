@@ -14,7 +14,7 @@
 #include "engine/core/page_token.hpp"
 #include "engine/core/crash_guard.hpp"
 #include "engine/core/serial_queue.hpp"
-#include "engine/core/utf8.hpp"
+#include "engine/core/echo.hpp"
 #include "engine/sfn/errors.hpp"
 #include "engine/sfn/names.hpp"
 #include "engine/sfn/resumable.hpp"
@@ -70,7 +70,7 @@ std::optional<std::int64_t> token_of(const json& in) {
   const std::string t = str(in, "nextToken");
   if (t.empty()) return std::nullopt;
   auto c = core::decode_page_token(t);
-  if (!c) throw errors::invalid_token("Invalid Token: '" + t + "'");
+  if (!c) throw errors::invalid_token("Invalid Token: '" + core::echo(t) + "'");
   return c;
 }
 
@@ -115,7 +115,7 @@ std::optional<std::string> jackson_unrecognized_token(const std::string& text) {
   while (end < text.size() && word_char(text[end])) ++end;
   const std::string token = text.substr(i, end - i);
   if (token == "null" || token == "true" || token == "false") return std::nullopt;
-  return "Unrecognized token '" + token +
+  return "Unrecognized token '" + core::echo(token) +
          "': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or "
          "'false')";
 }
@@ -760,7 +760,7 @@ void StepFunctionsService::fail_unpersisted(const ExecPtr& ex,
     last = events.front()->id;
   }
   const std::string cause =
-      "The emulator could not store this execution's progress (" + core::truncate_utf8(error, 512) +
+      "The emulator could not store this execution's progress (" + core::echo(error, 512) +
       "), so it stopped the execution. The last event it could store is #" +
       std::to_string(last) + ".";
   asl::HistoryEvent failed;
@@ -1197,7 +1197,7 @@ void StepFunctionsService::send_task_event_async(const std::string& token, asl::
     }
   }
   auto missing = [token]() -> json {
-    throw errors::task_does_not_exist("Task Does Not Exist: '" + token + "'");
+    throw errors::task_does_not_exist("Task Does Not Exist: '" + core::echo(token) + "'");
   };
   if (!ex) return respond(missing);
   const core::TimeMs asked = now();
@@ -1226,7 +1226,7 @@ void StepFunctionsService::send_task_success_async(const core::Scope&, const jso
   try {
     parsed = asl::Json::parse(output);
   } catch (const std::exception&) {
-    const auto e = errors::make("InvalidOutput", "Invalid Output: '" + output + "'");
+    const auto e = errors::make("InvalidOutput", "Invalid Output: '" + core::echo(output) + "'");
     return respond([e]() -> json { throw e; });
   }
   send_task_event_async(in.at("taskToken").get<std::string>(), asl::task_event::Succeeded{parsed},

@@ -5,6 +5,8 @@
 //   GET  /_emulator/clock          {"mode":..., "now":<epoch s>, "timeScale":x, "pendingTimers":n}
 //   POST /_emulator/clock/advance  {"seconds": n} -> runs everything due; manual clock only
 //   POST /_emulator/clock/set      {"now": <epoch s>} -> forward only; manual clock only
+// POSTs need Content-Type: application/json (415 otherwise: what a web page can send without a
+// preflight is refused). The clock never moves past 9999-12-31T23:59:59.999Z (400).
 
 #include <functional>
 

@@ -1,5 +1,11 @@
 #include "server/net/http_server.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <list>
+#include <mutex>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -25,14 +31,71 @@ namespace {
 constexpr std::size_t kLingerMaxBytes = 64 * 1024 * 1024;
 constexpr std::chrono::seconds kLingerTimeout{5};
 
+class Session;
+
+// Every open connection, and the idle ones in the order they became idle (issue 11, finding 12:
+// 1,100 idle sockets at 1,024 descriptors locked everyone out until the 30 s first-request
+// timeout). Shared by the acceptor and the sessions, which run on different strands.
+class Connections {
+ public:
+  explicit Connections(std::size_t cap) : cap_(cap) {}
+  using Idle = std::list<std::weak_ptr<Session>>;
+
+  void opened() {
+    std::lock_guard lock(mu_);
+    ++open_;
+  }
+  void closed() {
+    std::lock_guard lock(mu_);
+    --open_;
+  }
+  // On accept: nullptr while under the cap; else the longest-idle session to close (already out
+  // of the list), or an empty pointer with `full` set when none is idle.
+  std::shared_ptr<Session> make_room(bool& full);
+
+  std::mutex mu_;  // guards everything below, and each session's in_idle_list_
+  std::size_t cap_;
+  std::size_t open_ = 0;
+  Idle idle_;
+  bool warned_ = false;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, std::shared_ptr<const Handler> handler, const HttpLimits& limits)
-      : stream_(std::move(socket)), handler_(std::move(handler)), limits_(limits) {}
+  Session(tcp::socket&& socket, std::shared_ptr<const Handler> handler, const HttpLimits& limits,
+          std::shared_ptr<Connections> connections)
+      : stream_(std::move(socket)),
+        handler_(std::move(handler)),
+        limits_(limits),
+        connections_(std::move(connections)) {
+    connections_->opened();
+  }
+  ~Session() { connections_->closed(); }
 
   void start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
   }
+
+  // The connection cap was reached and this session is the longest idle: close it.
+  void evict() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->waiting_first_byte_) self->close();
+    });
+  }
+
+  // At the cap with no idle connection to give up: answer 503 without reading, then close.
+  void refuse() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->linger_ = true;
+      self->linger_timeout_ = std::chrono::seconds(1);  // hold no descriptor for long
+      self->send_error(503, "ServiceUnavailableException",
+                       "Too many open connections (the limit is " +
+                           std::to_string(self->limits_.max_connections) +
+                           ", see --max-connections); retry later");
+    });
+  }
+
+  friend class Connections;
 
  private:
   void read() {
@@ -40,6 +103,33 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(limits_.max_body_bytes);
     parser_->header_limit(64 * 1024);
     stream_.expires_after(first_request_ ? limits_.read_timeout : limits_.idle_timeout);
+    if (buffer_.size() != 0 || limits_.max_connections == 0) return read_header();
+    // Idle until the first byte arrives: the connection cap may close it meanwhile.
+    waiting_first_byte_ = true;
+    {
+      std::lock_guard lock(connections_->mu_);
+      connections_->idle_.push_back(weak_from_this());
+      idle_it_ = std::prev(connections_->idle_.end());
+      in_idle_list_ = true;
+    }
+    // Through the stream, so that the first-request / idle timeout applies.
+    stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](
+                                                            beast::error_code ec, std::size_t n) {
+      self->buffer_.commit(n);
+      self->waiting_first_byte_ = false;
+      {
+        std::lock_guard lock(self->connections_->mu_);
+        if (self->in_idle_list_) {
+          self->connections_->idle_.erase(self->idle_it_);
+          self->in_idle_list_ = false;
+        }
+      }
+      if (ec || n == 0) return self->close();  // timeout, end of stream, reset, evicted
+      self->read_header();
+    });
+  }
+
+  void read_header() {
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
                               self->on_header(ec);
@@ -104,6 +194,7 @@ class Session : public std::enable_shared_from_this<Session> {
     r.authorization = std::string(req[http::field::authorization]);
     r.content_type = std::string(req[http::field::content_type]);
     r.host = std::string(req[http::field::host]);
+    r.origin = std::string(req[http::field::origin]);
     r.body = std::move(req.body());
     stream_.expires_never();
     (*handler_)(std::move(r), [self = shared_from_this()](HttpResponse res) {
@@ -152,7 +243,7 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return close();
-    stream_.expires_after(kLingerTimeout);  // the whole drain, not each read
+    stream_.expires_after(linger_timeout_);  // the whole drain, not each read
     drain();
   }
 
@@ -183,9 +274,47 @@ class Session : public std::enable_shared_from_this<Session> {
   bool linger_ = false;  // the request was not read to its end
   std::size_t drained_ = 0;
   unsigned version_ = 11;
+  std::shared_ptr<Connections> connections_;
+  std::chrono::seconds linger_timeout_ = kLingerTimeout;
+  bool waiting_first_byte_ = false;  // strand
+  bool in_idle_list_ = false;         // connections_->mu_
+  Connections::Idle::iterator idle_it_;
 };
 
+std::shared_ptr<Session> Connections::make_room(bool& full) {
+  full = false;
+  std::lock_guard lock(mu_);
+  if (cap_ == 0 || open_ < cap_) {
+    if (open_ + 1 < cap_) warned_ = false;
+    return nullptr;
+  }
+  if (!warned_) {
+    core::log_warn("connection cap of " + std::to_string(cap_) +
+                   " reached (--max-connections): closing the longest-idle connections");
+    warned_ = true;
+  }
+  while (!idle_.empty()) {
+    std::weak_ptr<Session> w = idle_.front();
+    idle_.pop_front();
+    if (auto s = w.lock()) {
+      s->in_idle_list_ = false;
+      return s;
+    }
+  }
+  full = true;
+  return nullptr;
+}
+
 }  // namespace
+
+std::size_t default_max_connections() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1 << 20;
+  const auto soft = static_cast<std::size_t>(rl.rlim_cur);
+  // A small limit (ulimit -n 64) keeps a quarter back rather than all of it.
+  const std::size_t reserve = std::min(kReservedDescriptors, soft / 4);
+  return soft > reserve + 1 ? soft - reserve : 1;
+}
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(net::io_context& ioc, std::shared_ptr<const Handler> h, HttpLimits l)
@@ -193,7 +322,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         acceptor_(net::make_strand(ioc)),
         retry_timer_(acceptor_.get_executor()),
         handler_(std::move(h)),
-        limits_(l) {}
+        limits_(l),
+        connections_(std::make_shared<Connections>(l.max_connections)) {}
 
   void accept() {
     acceptor_.async_accept(net::make_strand(ioc_),
@@ -206,9 +336,16 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                                core::log_info("accept: recovered");
                              }
                              socket.set_option(tcp::no_delay(true), ec);
-                             std::make_shared<Session>(std::move(socket), self->handler_,
-                                                       self->limits_)
-                                 ->start();
+                             bool full = false;
+                             if (auto oldest = self->connections_->make_room(full)) oldest->evict();
+                             auto session = std::make_shared<Session>(
+                                 std::move(socket), self->handler_, self->limits_,
+                                 self->connections_);
+                             if (full) {
+                               session->refuse();
+                             } else {
+                               session->start();
+                             }
                              self->accept();
                            });
   }
@@ -230,6 +367,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   net::steady_timer retry_timer_;
   std::shared_ptr<const Handler> handler_;
   HttpLimits limits_;
+  std::shared_ptr<Connections> connections_;
   std::uint16_t port_ = 0;
   bool accept_failing_ = false;  // only touched on the acceptor's strand
 };

@@ -30,6 +30,7 @@ struct HttpRequest {
   std::string authorization;  // Authorization
   std::string content_type;   // Content-Type
   std::string host;           // Host
+  std::string origin;         // Origin (browsers only)
 };
 
 struct HttpResponse {
@@ -48,7 +49,19 @@ struct HttpLimits {
   std::size_t max_body_bytes = 6 * 1024 * 1024;
   std::chrono::seconds read_timeout{30};  // to receive a whole request once it has begun
   std::chrono::seconds idle_timeout{120};  // keep-alive connection with no request
+  /// Open connections at most (0: no cap). At the cap a new connection closes the connection
+  /// that has been idle longest (waiting for the first byte of a request); when none is idle,
+  /// the new one is answered 503 and closed. Keep it below RLIMIT_NOFILE: see
+  /// default_max_connections().
+  std::size_t max_connections = 0;
 };
+
+/// Descriptors kept back from the connection cap: the database (file, WAL, shared memory,
+/// journal), the event loop, the listener, stdio, report and rules files read meanwhile.
+inline constexpr std::size_t kReservedDescriptors = 64;
+/// RLIMIT_NOFILE's soft limit minus kReservedDescriptors, or minus a quarter of it when that is
+/// less (at least 1).
+std::size_t default_max_connections();
 
 class HttpServer {
  public:

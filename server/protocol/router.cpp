@@ -2,6 +2,7 @@
 
 
 #include "engine/core/aws_error.hpp"
+#include "engine/core/echo.hpp"
 #include "engine/core/id_source.hpp"
 #include "engine/core/json_text.hpp"
 #include "engine/core/log.hpp"
@@ -11,6 +12,9 @@ namespace scl::server {
 namespace {
 constexpr const char* kAdminPrefix = "/_emulator/";
 constexpr int kMaxJsonDepth = 256;
+// Backstop for messages that quote input without core::echo (each quoted value is cut to 256
+// characters where the message is built; this bounds the whole message, whoever built it).
+constexpr std::size_t kMaxMessageChars = 8192;
 
 bool acceptable_content_type(const std::string& ct) {
   if (ct.empty()) return true;
@@ -29,7 +33,9 @@ HttpResponse Router::error_response(unsigned status, const std::string& content_
   HttpResponse res;
   res.status = status;
   res.content_type = content_type;
-  res.body = nlohmann::json{{"__type", type_prefix + type}, {"message", message}}.dump(
+  res.body = nlohmann::json{{"__type", type_prefix + type},
+                            {"message", core::echo(message, kMaxMessageChars)}}
+                 .dump(
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
   res.headers.emplace_back("x-amzn-RequestId", request_id);
   res.headers.emplace_back("x-amzn-ErrorType", type);
@@ -52,9 +58,14 @@ void Router::handle(HttpRequest&& req, const Respond& respond) const {
 }
 
 std::optional<HttpResponse> Router::dispatch(HttpRequest& req, const Respond& respond) const {
-  if (req.target.rfind(kAdminPrefix, 0) == 0 || req.target == "/_emulator") {
-    if (admin_) return admin_(req);
+  const bool admin = req.target.rfind(kAdminPrefix, 0) == 0 || req.target == "/_emulator";
+  if (auto refusal = guard_.check(req)) {
+    core::log_warn("refused " + req.method + " " + core::echo(req.target, 80) + ": " +
+                   refusal->message);
+    return error_response(refusal->status, admin ? "application/json" : "application/x-amz-json-1.1",
+                          "", refusal->type, refusal->message, new_request_id());
   }
+  if (admin && admin_) return admin_(req);
   const std::string rid = new_request_id();
   const std::string& target = req.amz_target;
   auto dot = target.rfind('.');
@@ -73,10 +84,12 @@ std::optional<HttpResponse> Router::dispatch(HttpRequest& req, const Respond& re
   };
   if (req.method != "POST") {
     return fail("UnknownOperationException",
-                "Only POST requests are accepted on this endpoint (got " + req.method + ")");
+                "Only POST requests are accepted on this endpoint (got " + core::echo(req.method) +
+                    ")");
   }
   if (target.empty()) return fail("UnknownOperationException", "Missing X-Amz-Target header");
-  if (api == nullptr) return fail("UnknownOperationException", "Unknown target: " + target);
+  if (api == nullptr)
+    return fail("UnknownOperationException", "Unknown target: " + core::echo(target));
   const std::string op = target.substr(dot + 1);
   auto it = api->operations.find(op);
   auto async_it = api->async_operations.find(op);
@@ -85,10 +98,10 @@ std::optional<HttpResponse> Router::dispatch(HttpRequest& req, const Respond& re
       return fail("UnknownOperationException",
                   "Operation " + op + " is not implemented by sfn-codebuild-local");
     }
-    return fail("UnknownOperationException", "Unknown operation: " + op);
+    return fail("UnknownOperationException", "Unknown operation: " + core::echo(op));
   }
   if (!acceptable_content_type(req.content_type)) {
-    return fail("SerializationException", "Unsupported Content-Type '" + req.content_type +
+    return fail("SerializationException", "Unsupported Content-Type '" + core::echo(req.content_type) +
                                               "': expected " + api->content_type);
   }
   nlohmann::json body;

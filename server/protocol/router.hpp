@@ -13,6 +13,7 @@
 #include "engine/core/json_nesting.hpp"
 #include "server/net/http_server.hpp"
 #include "server/protocol/identity.hpp"
+#include "server/protocol/request_guard.hpp"
 
 namespace scl::model {
 class ServiceModel;
@@ -51,6 +52,8 @@ class Router {
   explicit Router(IdentityDefaults defaults) : defaults_(std::move(defaults)) {}
   void add_service(ServiceApi api);
   void set_admin(AdminFn fn) { admin_ = std::move(fn); }
+  /// Host/Origin checks run before anything else (default: listening on 127.0.0.1).
+  void set_guard(RequestGuard guard) { guard_ = std::move(guard); }
   /// Handles one request and responds exactly once. Never throws.
   void handle(HttpRequest&& req, const Respond& respond) const;
 
@@ -65,6 +68,7 @@ class Router {
   IdentityDefaults defaults_;
   std::vector<ServiceApi> services_;
   AdminFn admin_;
+  RequestGuard guard_;
 };
 
 using core::json_nesting_depth;  // the HTTP layer's depth check (engine/core/json_nesting.hpp)

@@ -410,7 +410,7 @@ def test_bad_targets(emu, headers, expected):
 def test_target_header_is_case_insensitive_and_first_wins(emu):
     """HTTP header names are case-insensitive; with the header twice, a valid first one is used."""
     assert emu.http("POST", "/", b"{}", {"x-amz-target": cb("ListProjects")})[0] == 200
-    raw = exchange(emu.port, b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: " + cb("ListProjects").encode()
+    raw = exchange(emu.port, b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: " + cb("ListProjects").encode()
                    + b"\r\nX-Amz-Target: Nope.Nope\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
     assert_error_or_close(raw, allow_ok=True)
 
@@ -449,9 +449,9 @@ def test_wrong_methods(emu, method):
 def test_head_gets_headers_without_a_body(emu):
     """RFC 9110: a HEAD answer has no content, so the next answer on the connection is intact
     (the emulator used to send the body, which a client read as the next response)."""
-    raw = exchange(emu.port, b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
-                   b"HEAD /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n"
-                   b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    raw = exchange(emu.port, b"HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                   b"HEAD /_emulator/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                   b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
     first, _, rest = raw.partition(b"\r\n\r\n")
     assert first.startswith(b"HTTP/1.1 400 "), raw[:300]
     second, _, rest = rest.partition(b"\r\n\r\n")
@@ -514,12 +514,12 @@ def test_raw_corpus(emu, path):
                                   "random-bytes"])
 def test_raw_generated(emu, case):
     if case == "header-line-100k":
-        data = b"POST / HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 100000 + b"\r\n\r\n"
+        data = b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Pad: " + b"a" * 100000 + b"\r\n\r\n"
     elif case == "headers-20000":
-        data = b"POST / HTTP/1.1\r\nHost: x\r\n" + b"".join(
+        data = b"POST / HTTP/1.1\r\nHost: localhost\r\n" + b"".join(
             b"X-H%d: v\r\n" % i for i in range(20000)) + b"\r\n"
     elif case == "request-target-100k":
-        data = b"POST /" + b"a" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+        data = b"POST /" + b"a" * 100000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n"
     else:
         seed = random.randrange(1 << 30)
         print(f"random-bytes seed {seed}")
@@ -548,7 +548,7 @@ def test_ten_mib_body_gets_413_that_the_client_can_read(emu):
 
 
 def test_ten_mib_chunked_body_gets_413(emu):
-    head = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: " + cb("StartBuild").encode()
+    head = (b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: " + cb("StartBuild").encode()
             + b"\r\nTransfer-Encoding: chunked\r\n\r\n")
     chunk = b"x" * (1 << 20)
     data = head + (b"%x\r\n" % len(chunk) + chunk + b"\r\n") * 10 + b"0\r\n\r\n"
@@ -558,7 +558,7 @@ def test_ten_mib_chunked_body_gets_413(emu):
 
 def test_content_length_over_the_limit_is_refused_before_the_body(emu):
     """The 413 comes from the header alone: nothing needs to be sent."""
-    data = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: " + cb("StartBuild").encode()
+    data = (b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: " + cb("StartBuild").encode()
             + b"\r\nContent-Length: 99999999999\r\n\r\n{")
     (response,) = parse_responses(exchange(emu.port, data))
     assert_error(response, "RequestEntityTooLargeException", statuses=[413])
@@ -571,7 +571,7 @@ def test_expect_100_continue_is_answered_before_the_body(emu):
     """curl sends `Expect: 100-continue` for bodies over 1 KiB and waits (1 s) for an interim
     100 before sending the body; the server answers at once, then answers the request."""
     body = b'{"sortBy": "NAME"' + b" " * 2000 + b"}"
-    head = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: " + cb("ListProjects").encode()
+    head = (b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: " + cb("ListProjects").encode()
             + b"\r\nContent-Type: application/x-amz-json-1.1\r\nExpect: 100-continue"
             + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n")
     s = socket.create_connection(("127.0.0.1", emu.port), timeout=0.5)
@@ -591,7 +591,7 @@ def test_expect_100_continue_is_answered_before_the_body(emu):
     assert status == 200 and "projects" in json.loads(payload), (status, payload)
     assert headers.get("x-amzn-requestid"), headers
     # Over the limit: refused from the header, without inviting the body.
-    data = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: " + cb("StartBuild").encode()
+    data = (b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: " + cb("StartBuild").encode()
             + b"\r\nExpect: 100-continue\r\nContent-Length: 99999999999\r\n\r\n")
     (response,) = parse_responses(exchange(emu.port, data))
     assert_error(response, "RequestEntityTooLargeException", statuses=[413])
@@ -613,7 +613,7 @@ def test_max_body_bytes_flag(start_emulator):
 # -- connections: slow, half-closed, reset, pipelined ----------------------------------------------
 
 def valid_request(target: str = cb("ListProjects"), close: bool = False) -> bytes:
-    return (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: " + target.encode()
+    return (b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: " + target.encode()
             + b"\r\nContent-Type: " + ct_for(target).encode() + b"\r\nContent-Length: 2\r\n"
             + (b"Connection: close\r\n" if close else b"") + b"\r\n{}")
 
@@ -626,7 +626,7 @@ def test_slow_clients_do_not_block_others(emu):
     stalled = []
     for _ in range(20):
         s = socket.create_connection(("127.0.0.1", emu.port), timeout=10)
-        s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Tar")
+        s.sendall(b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Tar")
         stalled.append(s)
 
     def slow(i):
@@ -656,9 +656,9 @@ def test_slow_clients_do_not_block_others(emu):
 
 @pytest.mark.parametrize("sent", [
     b"",
-    b"POST / HTTP/1.1\r\nHost: x\r\n",
-    b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{\"projectName\"",
-    b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\"",
+    b"POST / HTTP/1.1\r\nHost: localhost\r\n",
+    b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 50\r\n\r\n{\"projectName\"",
+    b"POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\"",
 ], ids=["nothing", "headers-half", "body-half", "chunked-half"])
 def test_half_closed_partial_requests(emu, sent):
     """shutdown(SHUT_WR) after a partial request: a 4xx JSON error or a clean close, at once."""
@@ -695,13 +695,13 @@ def test_pipelined_requests_answer_in_order(emu):
         elif k == 1:
             data += valid_request(sf("ListStateMachines"))
         elif k == 2:
-            data += (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: " + cb("StartBuild").encode()
+            data += (b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: " + cb("StartBuild").encode()
                      + b"\r\nContent-Length: 1\r\n\r\n{")
         elif k == 3:
-            data += (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Nope.Nope\r\n"
+            data += (b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: Nope.Nope\r\n"
                      b"Content-Length: 2\r\n\r\n{}")
         else:
-            data += b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n"
+            data += b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
     data += valid_request(cb("ListProjects"), close=True)
     kinds.append(0)
     responses = parse_responses(exchange(emu.port, data, shut_wr=False))
@@ -738,7 +738,7 @@ def test_sync_execution_whose_client_left(emu):
         "definition": definition({"W": {"Type": "Wait", "Seconds": 10, "End": True}})})[
         "stateMachineArn"]
     body = json.dumps({"stateMachineArn": arn, "input": '{"k": 1}'}).encode()
-    request = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AWSStepFunctions.StartSyncExecution\r\n"
+    request = (b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: AWSStepFunctions.StartSyncExecution\r\n"
                b"Content-Type: application/x-amz-json-1.0\r\nContent-Length: %d\r\n\r\n"
                % len(body) + body)
     socks = []
@@ -833,7 +833,8 @@ def test_report_file_that_never_ends(start_emulator):
         "buildspecOverride": "version: 0.2\nreports:\n  r:\n    files: ['x']\n",
         "environmentVariablesOverride": [{"name": "SIMULATE_REPORT_FILE", "value": "/dev/zero",
                                           "type": "PLAINTEXT"}]})["build"]
-    status, _, _ = emu.http("POST", "/_emulator/clock/advance", b'{"seconds": 100}', timeout=10)
+    status, _, _ = emu.http("POST", "/_emulator/clock/advance", b'{"seconds": 100}',
+                            {"Content-Type": "application/json"}, timeout=10)
     assert status == 200
     got = ok(emu, cb("BatchGetBuilds"), {"ids": [build["id"]]})["builds"][0]
     assert got["buildComplete"]

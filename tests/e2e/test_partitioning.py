@@ -10,7 +10,9 @@ def test_accounts_are_isolated(emu, unique):
     other = emu.client("111122223333")
     name = unique("shared")
     a = default.create_project(**project_input(name))["project"]
-    b = other.create_project(**project_input(name))["project"]
+    # A service role is an IAM role of the caller's account (issue 13).
+    b = other.create_project(**project_input(
+        name, serviceRole="arn:aws:iam::111122223333:role/service-role/codebuild-e2e-role"))["project"]
     assert a["arn"] == project_arn(name, account=DEFAULT_ACCOUNT)
     assert b["arn"] == project_arn(name, account="111122223333")
     assert b["encryptionKey"] == "arn:aws:kms:us-east-1:111122223333:alias/aws/s3"

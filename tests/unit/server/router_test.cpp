@@ -138,6 +138,7 @@ TEST_CASE("admin routes") {
     r.method = method;
     r.target = path;
     r.body = body;
+    r.content_type = "application/json";  // admin POSTs need it (issue 11, finding 11)
     server::HttpResponse out;
     c.router.handle(std::move(r), [&](server::HttpResponse res) { out = std::move(res); });
     return out;
