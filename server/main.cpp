@@ -141,7 +141,6 @@ int run(const server::Config& cfg) {
                                batches.reset();
                                reports.reset();
                                codebuild.reset();
-                               workers_pool.wait_idle(30000);
                                malloc_trim(0);  // give the wiped data's memory back
                              },
                              nullptr, nullptr};

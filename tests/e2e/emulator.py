@@ -102,8 +102,9 @@ class Emulator:
 
     def __init__(self, clock: str = "manual", data_dir: Path | None = None,
                  extra_args: Iterable[str] = (), binary: Path | None = None,
-                 work_dir: Path | None = None):
+                 work_dir: Path | None = None, env: dict[str, str] | None = None):
         self.binary = Path(binary) if binary else binary_path()
+        self.env = dict(env or {})  # added to the server's environment (test hooks)
         self.clock = clock
         self.extra_args = list(extra_args)
         self._own_work_dir = work_dir is None
@@ -137,6 +138,7 @@ class Emulator:
         self.stopped_on_purpose = False
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=out,
+                                         env={**os.environ, **self.env} if self.env else None,
                                          stderr=err, cwd=self.work_dir)
         deadline = time.monotonic() + wall(self.START_TIMEOUT)
         while True:
