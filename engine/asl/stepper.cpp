@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engine/asl/choice.hpp"
+#include "engine/core/echo.hpp"
 #include "engine/asl/timestamp.hpp"
 
 namespace scl::asl {
@@ -64,6 +65,34 @@ const Transition* transition_of(const State& st) {
         }
       },
       st.body);
+}
+
+// The history event members' length limits (API reference, e.g. TaskFailedEventDetails:
+// error 256, cause 32768 characters; input/output 262144 bytes). Integrations can produce longer
+// causes (a whole Build document) and `.sync` submissions longer outputs: they are cut, a cut
+// input/output marked in its `*Details.truncated`. NOTE(emulator): AWS's cut is not recorded.
+void keep_within_event_limits(Json& details) {
+  if (!details.is_object()) return;
+  for (auto& [key, value] : details.items()) {
+    if (!value.is_string()) continue;
+    auto& text = value.get_ref<std::string&>();
+    if (key == "error" && text.size() > kMaxErrorChars) {
+      text = core::echo(text, kMaxErrorChars - 1);
+    } else if (key == "cause" && text.size() > kMaxCauseChars) {
+      text = core::echo(text, kMaxCauseChars - 1);
+    }
+  }
+  for (const char* field : {"input", "output"}) {
+    auto it = details.find(field);
+    if (it == details.end() || !it->is_string()) continue;
+    auto& text = it->get_ref<std::string&>();
+    if (text.size() <= kMaxPayloadBytes) continue;
+    const std::size_t cut = core::echo_cut(text, kMaxPayloadBytes);
+    text.resize(cut == std::string::npos ? kMaxPayloadBytes : std::min(cut, kMaxPayloadBytes));
+    while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0U) == 0x80U) text.pop_back();
+    if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0U) text.pop_back();
+    details[std::string(field) + "Details"] = Json{{"truncated", true}};
+  }
 }
 
 std::string live_bytes_message() {
@@ -233,6 +262,7 @@ std::int64_t Stepper::emit(Frame& f, const std::string& type, const std::string&
   e.type = type;
   e.details_member = member;
   e.details = std::move(details);
+  keep_within_event_limits(e.details);
   ++call_events_;
   for (const auto& [k, v] : e.details.items())
     if (v.is_string()) call_bytes_ += v.get_ref<const std::string&>().size();
@@ -1305,6 +1335,8 @@ void Stepper::abort_frame(Frame& f, core::TimeMs now, bool emit_events) {
 void Stepper::end_execution(ExecutionStatus status, std::optional<std::string> output,
                             std::optional<std::string> error, std::optional<std::string> cause) {
   status_ = status;
+  if (error) *error = core::echo(*error, kMaxErrorChars - 1);
+  if (cause) *cause = core::echo(*cause, kMaxCauseChars - 1);
   // Cancel whatever is still running (no history events: only the execution event is recorded).
   for (auto& [id, f] : frames_) {
     if (f.task_id) {

@@ -61,6 +61,9 @@ inline constexpr std::size_t kMaxEventBytesPerCall = 4 * 1024 * 1024;
 /// ("In this mode, the Map state supports up to 40 concurrent iterations", Step Functions
 /// developer guide, "Using Map state in Inline mode").
 inline constexpr std::size_t kMaxInlineMapConcurrency = 40;
+/// History event and DescribeExecution limits for `error` and `cause` (characters).
+inline constexpr std::size_t kMaxErrorChars = 256;
+inline constexpr std::size_t kMaxCauseChars = 32768;
 /// NOTE(emulator): the payload text one execution may hold in its running frames at once (state
 /// inputs, Map items, collected Map/Parallel results). Past it, the state that would grow it fails
 /// with States.Runtime. AWS bounds each payload (256 KiB) but not their sum.

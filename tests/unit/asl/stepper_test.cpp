@@ -275,3 +275,18 @@ TEST_CASE("snapshot parts restore the state after every call of a Map, Parallel 
   CHECK(out["mapped"] == Json::parse(R"([{"DelaySeconds":3},{"DelaySeconds":1},{"DelaySeconds":2},{"DelaySeconds":1}])"));
   CHECK(out["par"][1] == Json{{"Attempts", 3}});
 }
+
+// Why: issue 11 finding 3/10: history events keep AWS's member limits (cause 32768 and error 256
+// characters), whatever an integration returns, and so does the execution's own cause.
+TEST_CASE("error and cause are cut to AWS's history limits") {
+  auto m = compile_or_die(R"J({"StartAt":"T","States":{"T":{"Type":"Task",
+      "Resource":"arn:aws:states:::test:fail","Parameters":{"Error.$":"$.e","Cause.$":"$.c"},"End":true}}})J");
+  auto r = run(m, Json{{"e", std::string(300, 'E')}, {"c", std::string(40000, 'c')}});
+  REQUIRE(r.status == ExecutionStatus::kFailed);
+  const auto* failed = r.first("TaskFailed");
+  REQUIRE(failed);
+  CHECK(failed->details["cause"].get<std::string>().size() == 32767 + 3);  // + "…" (3 bytes)
+  CHECK(failed->details["error"].get<std::string>().size() == 255 + 3);
+  CHECK(r.cause->size() == 32767 + 3);
+  CHECK(r.events.back().details["cause"] == *r.cause);
+}
