@@ -936,7 +936,7 @@ Value Evaluator::eval_binary(const Node& expr, const Value& input, const FramePt
         fail("D2014", &s, nullptr);
       }
       const auto count = static_cast<std::size_t>(size);
-      check_allocation(count * sizeof(Value));
+      check_allocation(count * kSlotBytes);
       charge_steps(count);
       auto seq = make_sequence();
       seq->items.reserve(count);
@@ -982,7 +982,7 @@ Value Evaluator::eval_array(const Node& expr, const Value& input, const FramePtr
       out->items.push_back(std::move(value));
     }
   }
-  charge_memory(out->items.size() * sizeof(Value));
+  charge_memory(out->items.size() * kSlotBytes);
   if (expr.cons_array) out->cons = true;
   return Value::array(std::move(out));
 }

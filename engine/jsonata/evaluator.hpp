@@ -19,6 +19,10 @@
 
 namespace scl::jsonata {
 
+/// What one array slot counts for against Limits::max_memory (a nominal size: a range of the
+/// reference's maximum 1e7 items stays within the default bound).
+inline constexpr std::uint64_t kSlotBytes = 16;
+
 class Evaluator {
  public:
   Evaluator(const Limits& limits, const Environment& environment, const FunctionSet* extensions);

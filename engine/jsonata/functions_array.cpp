@@ -17,7 +17,7 @@ namespace scl::jsonata::builtins {
 
 Value fn_append(CallContext& ctx, std::vector<Value>& args) {
   Value out = append_values(arg(args, 0), arg(args, 1));
-  ctx.ev.charge_memory(out.array_size() * sizeof(Value));
+  ctx.ev.charge_memory(out.array_size() * kSlotBytes);
   return out;
 }
 
@@ -69,7 +69,7 @@ Value fn_zip(CallContext& ctx, std::vector<Value>& args) {
   auto out = std::make_shared<Array>();
   std::size_t length = args.empty() ? 0 : SIZE_MAX;
   for (const Value& a : args) length = std::min(length, a.is_array() ? a.array_size() : std::size_t{0});
-  ctx.ev.check_allocation(length * args.size() * sizeof(Value));
+  ctx.ev.check_allocation(length * args.size() * kSlotBytes);
   for (std::size_t i = 0; i < length; ++i) {
     auto tuple = std::make_shared<Array>();
     for (const Value& a : args) tuple->items.push_back(a.at(i));

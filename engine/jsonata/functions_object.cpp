@@ -178,7 +178,7 @@ Value fn_map(CallContext& ctx, std::vector<Value>& args) {
     Value r = ctx.ev.call_hof(fn, a.at(i), i, a, ctx.env);
     if (!r.is_undefined()) seq->items.push_back(std::move(r));
   }
-  ctx.ev.charge_memory(seq->items.size() * sizeof(Value));
+  ctx.ev.charge_memory(seq->items.size() * kSlotBytes);
   return Value::array(std::move(seq));
 }
 

@@ -551,7 +551,7 @@ Value fn_split(CallContext& ctx, std::vector<Value>& args) {
       }
       if (result->items.size() > max) result->items.resize(max);
     }
-    ctx.ev.charge_memory(s.size() + result->items.size() * sizeof(Value));
+    ctx.ev.charge_memory(s.size() + result->items.size() * kSlotBytes);
     return Value::array(std::move(result));
   }
   Matcher m(ctx, separator, s);
@@ -571,7 +571,7 @@ Value fn_split(CallContext& ctx, std::vector<Value>& args) {
   if (limit.is_undefined() || count < limit.as_number()) {
     result->items.push_back(Value::string(start < s.size() ? s.substr(start) : std::string()));
   }
-  ctx.ev.charge_memory(s.size() + result->items.size() * sizeof(Value));
+  ctx.ev.charge_memory(s.size() + result->items.size() * kSlotBytes);
   return Value::array(std::move(result));
 }
 

@@ -54,7 +54,7 @@ struct Limits {
   std::uint64_t max_steps = 50'000'000;
   /// Bytes of strings and array/object slots the evaluation may produce in all: more ends in
   /// U1002. NOTE(emulator): the reference has no such bound (it runs out of heap).
-  std::uint64_t max_memory = 256ull << 20;
+  std::uint64_t max_memory = 1ull << 30;
 };
 inline constexpr std::size_t kMaxDepthCeiling = 20000;
 

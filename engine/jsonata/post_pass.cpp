@@ -458,6 +458,13 @@ class PostPass {
 
 }  // namespace
 
-NodePtr post_process(NodePtr raw) { return PostPass().process(std::move(raw)); }
+NodePtr post_process(NodePtr raw) {
+  NodePtr ast = PostPass().process(std::move(raw));
+  if (ast->type == NodeType::kParent || !ast->seeking_parent.empty()) {
+    // a parent reference with no step left to derive it from
+    throw_error("S0217", ast->position, type_name(ast->type));
+  }
+  return ast;
+}
 
 }  // namespace scl::jsonata
