@@ -117,6 +117,12 @@ constexpr std::pair<std::string_view, std::string_view> kTemplates[] = {
     {"U1002", "{{{message}}}"},
     // This engine's: a date/time or number picture built-in without the pictures library.
     {"D3150", "{{{message}}}"},
+    // This engine's codes for the Step Functions functions' argument errors (step_functions.hpp).
+    {"D3200", "{{{message}}}"},
+    {"D3201", "{{{message}}}"},
+    {"D3202", "{{{message}}}"},
+    {"D3203", "{{{message}}}"},
+    {"D3205", "{{{message}}}"},
 };
 
 std::string field_json(const std::optional<std::string>& s) {

@@ -176,9 +176,7 @@ bool js_truthy(const Value& v) {
 
 Evaluator::Evaluator(const Limits& limits, const Environment& environment,
                      const FunctionSet* extensions)
-    : limits_(limits), environment_(environment), extensions_(extensions) {
-  if (limits_.max_depth > kMaxDepthCeiling) limits_.max_depth = kMaxDepthCeiling;
-}
+    : limits_(limits), environment_(environment), extensions_(extensions) {}
 
 void Evaluator::charge_steps(std::uint64_t n) {
   steps_ += n;
@@ -276,7 +274,9 @@ FramePtr Evaluator::frame_from_tuple(const FramePtr& env, const Value& tuple) {
 
 Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env) {
   DepthGuard guard(depth_);
-  if (depth_ > limits_.max_depth) {
+  const auto sp = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+  if (stack_base_ == 0) stack_base_ = sp;
+  if (depth_ > limits_.max_depth || (stack_base_ > sp && stack_base_ - sp > limits_.max_stack_bytes)) {
     JsonataException e;
     e.info.code = "U1001";
     e.info.message =

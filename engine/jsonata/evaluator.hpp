@@ -81,6 +81,7 @@ class Evaluator {
   const Environment& environment_;
   const FunctionSet* extensions_;
   std::size_t depth_ = 0;
+  std::uintptr_t stack_base_ = 0;  // the machine stack at the first eval()
   std::uint64_t steps_ = 0;
   std::uint64_t memory_ = 0;
   std::optional<std::int64_t> now_;

@@ -46,9 +46,12 @@ struct Error {
 
 struct Limits {
   /// Nested evaluation depth (one per sub-expression evaluated inside another): deeper ends in
-  /// U1001 "Stack overflow error". Bounded below kMaxDepthCeiling whatever is asked, so the
-  /// machine stack never overflows.
-  std::size_t max_depth = 1000;
+  /// U1001 "Stack overflow error".
+  std::size_t max_depth = 10000;
+  /// Machine stack the evaluation may use below its entry point: deeper ends in U1001 whatever
+  /// max_depth says (the evaluator recurses once per nested sub-expression). Keep it well under
+  /// the calling thread's stack size (8 MiB for std::thread on Linux).
+  std::size_t max_stack_bytes = 2u << 20;
   /// Work units (one per sub-expression evaluated, plus one per item a built-in visits): more
   /// ends in U1001 "Expression evaluation timeout". A deterministic time bound.
   std::uint64_t max_steps = 50'000'000;
@@ -56,7 +59,6 @@ struct Limits {
   /// U1002. NOTE(emulator): the reference has no such bound (it runs out of heap).
   std::uint64_t max_memory = 1ull << 30;
 };
-inline constexpr std::size_t kMaxDepthCeiling = 20000;
 
 /// What the host provides for time, randomness and ids.
 struct Environment {
