@@ -42,6 +42,7 @@ enum class NodeType {
   kLambda,
   kTransform,
   kSortRaw,  // raw order-by: lhs ^ (terms)
+  kEnd,      // raw: the end of the text where an operand was expected (S0207 in the post-pass)
   // processed only
   kPath,
   kBind,

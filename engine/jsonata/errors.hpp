@@ -9,6 +9,7 @@
 // the library's inside).
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,9 @@ struct ErrorInfo {
   std::string message;          // {{{message}}} (D3137, D3141, $error, pictures)
   std::string function_name;    // {{{functionName}}} (D3140)
   std::optional<double> exp;    // {{exp}} (D3061)
+  // The evaluator's count of evaluations when the error arose (0 = not stamped yet): which of
+  // several failing array items reports its error (see Evaluator::eval_array).
+  std::uint64_t stamp = 0;
 };
 
 struct JsonataException {

@@ -285,6 +285,7 @@ Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env)
     throw e;
   }
   charge_steps(1);
+  ++evals_;
   Value result;
   switch (expr.type) {
     case NodeType::kPath:
@@ -468,11 +469,11 @@ Value Evaluator::eval_path(const Node& expr, const Value& input, const FramePtr&
     if (Array* arr = result.mutable_array()) {
       arr->keep_singleton = true;
     } else if (result.is_array()) {
-      // a borrowed JSON array: re-wrap its items in a sequence that can carry the flag
-      auto seq = make_sequence();
-      for (std::size_t i = 0; i < result.array_size(); ++i) seq->items.push_back(result.at(i));
-      seq->keep_singleton = true;
-      result = Value::array(std::move(seq));
+      // a borrowed JSON array: a plain (non-sequence) copy that can carry the flag
+      auto copy = std::make_shared<Array>();
+      for (std::size_t i = 0; i < result.array_size(); ++i) copy->items.push_back(result.at(i));
+      copy->keep_singleton = true;
+      result = Value::array(std::move(copy));
     }
   }
   if (expr.group) {
@@ -675,7 +676,7 @@ Value sort_values(Evaluator& ev, const Value& arr, const Value* comparator, cons
     });
   } else {
     merge_sort(items, [&](const Value& a, const Value& b) {
-      return js_truthy(ev.apply(*comparator, {a, b}, Value(), env));
+      return js_truthy(ev.apply(*comparator, {a, b}, Value::null(), env));
     });
   }
   auto out = make_sequence();
@@ -797,7 +798,9 @@ Value Evaluator::eval_group(const std::vector<std::pair<NodePtr, NodePtr>>& pair
   }
   auto result = std::make_shared<Object>();
   result->members.reserve(groups.size());
-  for (Entry& g : groups) {
+  std::vector<Value> values(groups.size());
+  run_parallel(groups.size(), [&](std::size_t gi) {
+    Entry& g = groups[gi];
     Value context = g.data;
     FramePtr group_env = env;
     if (reduce) {
@@ -823,8 +826,10 @@ Value Evaluator::eval_group(const std::vector<std::pair<NodePtr, NodePtr>>& pair
       });
       group_env = std::move(frame);
     }
-    Value value = eval(*pairs[g.expr_index].second, context, group_env);
-    if (!value.is_undefined()) result->members.emplace_back(std::move(g.key), std::move(value));
+    values[gi] = eval(*pairs[g.expr_index].second, context, group_env);
+  });
+  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+    if (!values[gi].is_undefined()) result->members.emplace_back(std::move(groups[gi].key), std::move(values[gi]));
   }
   charge_memory(result->members.size() * 16);
   return Value::object(std::move(result));
@@ -968,10 +973,47 @@ Value Evaluator::eval_binary(const Node& expr, const Value& input, const FramePt
   throw_error("S0201", expr.position, op);
 }
 
+template <class F>
+void Evaluator::run_parallel(std::size_t n, F&& body) {
+  if (n <= 1) {
+    if (n == 1) body(std::size_t{0});
+    return;
+  }
+  // The reference evaluates array items (and group values) with Promise.all: they interleave at
+  // each await, so the item that fails soonest (in evaluations) rejects first. Items run here one
+  // after another; the error kept is the one stamped earliest relative to its item's start
+  // (ties: the lower index, first in the microtask queue).
+  std::optional<JsonataException> winner;
+  std::uint64_t best = 0;
+  const std::uint64_t entry = evals_;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t start = evals_;
+    try {
+      body(i);
+    } catch (JsonataException& e) {
+      if (e.info.stamp == 0) e.info.stamp = evals_;
+      const std::uint64_t when = e.info.stamp > start ? e.info.stamp - start : 0;
+      if (e.info.code == "U1001" || e.info.code == "U1002") throw;  // limits end everything
+      if (!winner || when < best) {
+        best = when;
+        winner = std::move(e);
+      }
+    }
+  }
+  if (winner) {
+    // In the reference all items start together: the array fails `best` evaluations after it began.
+    winner->info.stamp = entry + best;
+    throw *winner;
+  }
+}
+
 Value Evaluator::eval_array(const Node& expr, const Value& input, const FramePtr& env) {
   auto out = std::make_shared<Array>();
-  for (const auto& item : expr.items) {
-    Value value = eval(*item, input, env);
+  std::vector<Value> values(expr.items.size());
+  run_parallel(expr.items.size(), [&](std::size_t i) { values[i] = eval(*expr.items[i], input, env); });
+  for (std::size_t k = 0; k < expr.items.size(); ++k) {
+    const auto& item = expr.items[k];
+    Value value = std::move(values[k]);
     if (value.is_undefined()) continue;
     if (item->type == NodeType::kArray) {
       out->items.push_back(std::move(value));
@@ -1003,7 +1045,7 @@ Value Evaluator::call_hof(const Value& fn, const Value& value, std::size_t index
   args.push_back(value);
   if (n >= 2) args.push_back(Value::number(static_cast<double>(index)));
   if (n >= 3) args.push_back(array);
-  return apply(fn, args, Value(), env);
+  return apply(fn, args, Value::null(), env);
 }
 
 Value Evaluator::eval_function(const Node& expr, const Value& input, const FramePtr& env,
@@ -1218,7 +1260,7 @@ Value Evaluator::eval_apply(const Node& expr, const Value& input, const FramePtr
     f->second = func;
     return Value::function(std::move(f));
   }
-  return apply(func, {lhs}, Value(), env);
+  return apply(func, {lhs}, Value::null(), env);
 }
 
 Value clone_value(Evaluator& ev, const Value& v);
@@ -1228,7 +1270,7 @@ Value Evaluator::eval_transform_call(const Function& fn, const Value& obj) {
   const Node& expr = *fn.node;
   Value clone_fn = lookup("clone", fn.env);
   if (!clone_fn.is_function()) throw_error("T2013", expr.position);
-  Value result = apply(clone_fn, {obj}, Value(), fn.env);
+  Value result = apply(clone_fn, {obj}, Value::null(), fn.env);
   Value matches = eval(*expr.pattern, result, fn.env);
   if (matches.is_undefined()) return result;
   if (!matches.is_array()) matches = sequence_of(matches);

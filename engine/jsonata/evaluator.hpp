@@ -67,6 +67,10 @@ class Evaluator {
                    const Value& input, const FramePtr& env);
   Value eval_binary(const Node& expr, const Value& input, const FramePtr& env);
   Value eval_array(const Node& expr, const Value& input, const FramePtr& env);
+  /// Runs `body(i)` for i in [0, n) as the reference's Promise.all does: every item runs; when
+  /// several fail, the error that arose after the fewest evaluations within its item wins.
+  template <class F>
+  void run_parallel(std::size_t n, F&& body);
   Value eval_function(const Node& expr, const Value& input, const FramePtr& env,
                       const Value* applyto);
   Value eval_partial(const Node& expr, const Value& input, const FramePtr& env);
@@ -83,6 +87,7 @@ class Evaluator {
   std::size_t depth_ = 0;
   std::uintptr_t stack_base_ = 0;  // the machine stack at the first eval()
   std::uint64_t steps_ = 0;
+  std::uint64_t evals_ = 0;  // eval() calls: the reference's notion of elapsed time
   std::uint64_t memory_ = 0;
   std::optional<std::int64_t> now_;
   std::uint64_t rng_state_ = 0;

@@ -90,6 +90,8 @@ Value fn_exists(CallContext&, std::vector<Value>& args) {
 Value fn_boolean(CallContext&, std::vector<Value>& args) {
   const Value& v = arg(args, 0);
   if (v.is_undefined()) return {};
+  // A function argument reaches the reference's $boolean wrapped in a JavaScript function: false.
+  if (v.is_function()) return Value::boolean(false);
   if (v.is_number() && std::isinf(v.as_number())) throw_error_value("D1001", v);
   return Value::boolean(to_boolean(v));
 }
@@ -97,6 +99,7 @@ Value fn_boolean(CallContext&, std::vector<Value>& args) {
 Value fn_not(CallContext&, std::vector<Value>& args) {
   const Value& v = arg(args, 0);
   if (v.is_undefined()) return {};
+  if (v.is_function()) return Value::boolean(true);
   if (v.is_number() && std::isinf(v.as_number())) throw_error_value("D1001", v);
   return Value::boolean(!to_boolean(v));
 }

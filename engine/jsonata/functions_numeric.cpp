@@ -38,7 +38,11 @@ double jsonata_round(double arg, double precision) {
       mantissa = text.substr(0, e);
       exp += std::strtod(text.c_str() + e + 1, nullptr);
     }
-    return std::strtod((mantissa + "e" + format_number(exp)).c_str(), nullptr);
+    // Number(text): the whole text must be a number ("1.5e0.3" is NaN)
+    const std::string shifted = mantissa + "e" + format_number(exp);
+    char* end = nullptr;
+    const double d = std::strtod(shifted.c_str(), &end);
+    return end != nullptr && *end == '\0' ? d : std::nan("");
   };
   const bool shifted = precision != 0 && !std::isnan(precision);
   if (shifted) arg = shift(arg, precision);

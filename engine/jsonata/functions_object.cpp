@@ -112,7 +112,7 @@ Value fn_keys(CallContext&, std::vector<Value>& args) {
 }
 
 Value fn_lookup(CallContext&, std::vector<Value>& args) {
-  return name_lookup(arg(args, 0), arg(args, 1).as_string());
+  return name_lookup(arg(args, 0), arg(args, 1).is_undefined() ? "undefined" : arg(args, 1).as_string());
 }
 
 Value fn_spread(CallContext&, std::vector<Value>& args) { return spread_value(arg(args, 0)); }
@@ -139,7 +139,7 @@ Value fn_each(CallContext& ctx, std::vector<Value>& args) {
     std::vector<Value> call{v};
     if (n >= 2) call.push_back(Value::string(k));
     if (n >= 3) call.push_back(obj);
-    Value r = ctx.ev.apply(fn, call, Value(), ctx.env);
+    Value r = ctx.ev.apply(fn, call, Value::null(), ctx.env);
     if (!r.is_undefined()) seq->items.push_back(std::move(r));
   }
   return Value::array(std::move(seq));
@@ -156,7 +156,7 @@ Value fn_sift(CallContext& ctx, std::vector<Value>& args) {
     std::vector<Value> call{v};
     if (n >= 2) call.push_back(Value::string(k));
     if (n >= 3) call.push_back(obj);
-    if (to_boolean(ctx.ev.apply(fn, call, Value(), ctx.env))) out->members.emplace_back(k, v);
+    if (to_boolean(ctx.ev.apply(fn, call, Value::null(), ctx.env))) out->members.emplace_back(k, v);
   }
   if (out->members.empty()) return {};
   return Value::object(std::move(out));
@@ -217,7 +217,7 @@ Value fn_reduce(CallContext& ctx, std::vector<Value>& args) {
     std::vector<Value> call{result, a.at(index)};
     if (n >= 3) call.push_back(Value::number(static_cast<double>(index)));
     if (n >= 4) call.push_back(a);
-    result = ctx.ev.apply(fn, call, Value(), ctx.env);
+    result = ctx.ev.apply(fn, call, Value::null(), ctx.env);
   }
   return result;
 }

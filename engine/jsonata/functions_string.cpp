@@ -105,7 +105,7 @@ class Matcher {
   std::optional<MatchInfo> first() {
     const Function* f = fn_.function_data();
     if (f->type == Function::Type::kRegex) return regex_at(0, false);
-    return from_object(ctx_.ev.apply(fn_, {Value::string_ref(str_)}, Value(), ctx_.env));
+    return from_object(ctx_.ev.apply(fn_, {Value::string_ref(str_)}, Value::null(), ctx_.env));
   }
 
   std::optional<MatchInfo> next(const MatchInfo& prev) {
@@ -116,7 +116,7 @@ class Matcher {
     }
     Value next_fn = prev.object.get("next");
     if (!next_fn.is_function()) return std::nullopt;
-    return from_object(ctx_.ev.apply(next_fn, {}, Value(), ctx_.env));
+    return from_object(ctx_.ev.apply(next_fn, {}, Value::null(), ctx_.env));
   }
 
  private:
@@ -315,6 +315,15 @@ std::string url_decode(const std::string& s, bool component, const char* functio
   return out;
 }
 
+// NOTE(emulator): the reference calls an undefined pattern as a function and fails with a
+// JavaScript TypeError (no JSONata code); this engine reports T0410 for that argument.
+[[noreturn]] void undefined_matcher(int index) {
+  JsonataException e;
+  e.info.code = "T0410";
+  e.info.index = index;
+  throw e;
+}
+
 }  // namespace
 
 Value fn_string(CallContext& ctx, std::vector<Value>& args) {
@@ -349,7 +358,9 @@ Value fn_substringBefore(CallContext& ctx, std::vector<Value>& args) {
   const Value& str = arg(args, 0);
   if (str.is_undefined()) return {};
   const std::string& s = str.as_string();
-  const std::size_t pos = s.find(arg(args, 1).as_string());
+  // indexOf(undefined) looks for the text "undefined", as JavaScript converts it
+  const std::string chars = arg(args, 1).is_undefined() ? "undefined" : arg(args, 1).as_string();
+  const std::size_t pos = s.find(chars);
   if (pos == std::string::npos) return str;
   return make_string(ctx, s.substr(0, pos));
 }
@@ -358,7 +369,7 @@ Value fn_substringAfter(CallContext& ctx, std::vector<Value>& args) {
   const Value& str = arg(args, 0);
   if (str.is_undefined()) return {};
   const std::string& s = str.as_string();
-  const std::string& chars = arg(args, 1).as_string();
+  const std::string chars = arg(args, 1).is_undefined() ? "undefined" : arg(args, 1).as_string();
   const std::size_t pos = s.find(chars);
   if (pos == std::string::npos) return str;
   return make_string(ctx, s.substr(pos + chars.size()));
@@ -425,6 +436,7 @@ Value fn_contains(CallContext& ctx, std::vector<Value>& args) {
   const Value& str = arg(args, 0);
   if (str.is_undefined()) return {};
   const Value& token = arg(args, 1);
+  if (token.is_undefined()) undefined_matcher(2);
   if (token.is_string()) return Value::boolean(str.as_string().find(token.as_string()) != std::string::npos);
   Matcher m(ctx, token, str.as_string());
   return Value::boolean(m.first().has_value());
@@ -459,6 +471,7 @@ Value fn_replace(CallContext& ctx, std::vector<Value>& args) {
   const Value& pattern = arg(args, 1);
   const Value& replacement = arg(args, 2);
   const Value& limit = arg(args, 3);
+  if (pattern.is_undefined()) undefined_matcher(2);
   if (pattern.is_string() && pattern.as_string().empty()) {
     JsonataException e;
     e.info.code = "D3010";
@@ -483,7 +496,9 @@ Value fn_replace(CallContext& ctx, std::vector<Value>& args) {
   auto within_limit = [&]() { return limit.is_undefined() || count < limit.as_number(); };
   if (pattern.is_string()) {
     const std::string& p = pattern.as_string();
-    const std::string rep = replacement.is_string() ? replacement.as_string() : std::string();
+    const std::string rep = replacement.is_string() ? replacement.as_string()
+                            : replacement.is_undefined() ? std::string("undefined")
+                                                         : to_jsonata_string(replacement);
     std::size_t index = s.find(p, position);
     while (index != std::string::npos && within_limit()) {
       out.append(s, position, index - position);
@@ -504,7 +519,7 @@ Value fn_replace(CallContext& ctx, std::vector<Value>& args) {
     if (replacement.is_string()) {
       out += replacement_text(replacement.as_string(), *info);
     } else {
-      Value replaced = ctx.ev.apply(replacement, {info->object}, Value(), ctx.env);
+      Value replaced = ctx.ev.apply(replacement, {info->object}, Value::null(), ctx.env);
       if (!replaced.is_string()) throw_error_value("D3012", replaced);
       out += replaced.as_string();
     }
@@ -522,6 +537,7 @@ Value fn_split(CallContext& ctx, std::vector<Value>& args) {
   if (str.is_undefined()) return {};
   const Value& separator = arg(args, 1);
   const Value& limit = arg(args, 2);
+  if (separator.is_undefined()) undefined_matcher(2);
   if (limit.is_number() && limit.as_number() < 0) throw_error_value("D3020", limit);
   auto result = std::make_shared<Array>();
   const std::string& s = str.as_string();
@@ -591,10 +607,24 @@ Value fn_join(CallContext& ctx, std::vector<Value>& args) {
   return Value::string(std::move(out));
 }
 
+// $base64encode/$base64decode as the reference runs under Node (Buffer 'binary'): each UTF-16
+// unit of the text is one byte (its low 8 bits), and decoded bytes are the characters
+// U+0000-U+00FF. The JSONata documentation calls for characters in 0x00-0xFF only.
 Value fn_base64encode(CallContext& ctx, std::vector<Value>& args) {
   if (arg(args, 0).is_undefined()) return {};
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const std::string& s = arg(args, 0).as_string();
+  const std::string& text = arg(args, 0).as_string();
+  std::string s;
+  for (std::size_t i = 0; i < text.size();) {
+    const char32_t cp = decode_utf8(text, i);
+    if (cp >= 0x10000) {
+      const char32_t v = cp - 0x10000;
+      s += static_cast<char>((0xD800 + (v >> 10)) & 0xFF);
+      s += static_cast<char>((0xDC00 + (v & 0x3FF)) & 0xFF);
+    } else {
+      s += static_cast<char>(cp & 0xFF);
+    }
+  }
   std::string out;
   std::size_t i = 0;
   while (i + 2 < s.size()) {
@@ -629,14 +659,15 @@ Value fn_base64decode(CallContext& ctx, std::vector<Value>& args) {
     if (c >= 'A' && c <= 'Z') v = c - 'A';
     else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
     else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else continue;  // padding and whitespace
+    else if (c == '+' || c == '-') v = 62;
+    else if (c == '/' || c == '_') v = 63;
+    else if (c == '=') break;
+    else continue;  // Buffer skips what is not base64
     acc = (acc << 6) | static_cast<std::uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
+      append_utf8(out, static_cast<char32_t>((acc >> bits) & 0xFF));
     }
   }
   return make_string(ctx, std::move(out));

@@ -155,8 +155,13 @@ class Parser {
         n->regex = std::make_shared<const core::Regex>(std::move(*re));
         return n;
       }
-      case TokenType::kEnd:
-        throw_error("S0207", t.position, "(end)");
+      case TokenType::kEnd: {
+        // As in the reference, the end "parses" as an operand: a parser expecting more reports
+        // S0202/S0203/S0214 first, and the post-pass reports S0207 for one left in the tree.
+        auto n = make(NodeType::kEnd, t);
+        n->value = "(end)";
+        return n;
+      }
       case TokenType::kOperator:
         break;
     }

@@ -37,6 +37,7 @@ const char* type_name(NodeType t) {
     case NodeType::kLambda: return "lambda";
     case NodeType::kTransform: return "transform";
     case NodeType::kSortRaw: return "binary";
+    case NodeType::kEnd: return "(end)";
     case NodeType::kPath: return "path";
     case NodeType::kBind: return "bind";
     case NodeType::kApply: return "apply";
@@ -446,6 +447,8 @@ class PostPass {
         }
         if (expr->value == "?") return expr;
         throw_error("S0201", expr->position, expr->value);
+      case NodeType::kEnd:
+        throw_error("S0207", expr->position, "(end)");
       default:
         throw_error("S0206", expr->position, expr->value);
     }

@@ -6,6 +6,11 @@
 
 namespace scl::jsonata {
 
+const std::string& Value::empty_string() {
+  static const std::string kEmpty;
+  return kEmpty;
+}
+
 Value Value::string(std::string s) {
   Value v(Kind::kString);
   auto owned = std::make_shared<std::string>(std::move(s));
@@ -192,8 +197,11 @@ bool to_boolean(const Value& v) {
   switch (v.kind()) {
     case Kind::kUndefined:
     case Kind::kNull:
-    case Kind::kFunction:
       return false;
+    case Kind::kFunction:
+      // The reference's lambdas and built-ins are objects with members (truthy); its regexes
+      // are JavaScript functions (falsy).
+      return v.function_data()->type != Function::Type::kRegex;
     case Kind::kBool:
       return v.as_bool();
     case Kind::kNumber:
@@ -304,7 +312,7 @@ Json Value::to_json() const {
       if (json_backed_) return *u_.j;
       Json out = Json::array();
       for (const Value& item : static_cast<const Array*>(hold_.get())->items) {
-        if (item.is_undefined()) {
+        if (item.is_undefined() || item.is_function()) {
           out.push_back(nullptr);
         } else {
           out.push_back(item.to_json());
@@ -316,7 +324,7 @@ Json Value::to_json() const {
       if (json_backed_) return *u_.j;
       Json out = Json::object();
       for (const auto& [k, m] : static_cast<const Object*>(hold_.get())->members) {
-        if (m.is_undefined()) continue;
+        if (m.is_undefined() || m.is_function()) continue;
         out[k] = m.to_json();
       }
       return out;

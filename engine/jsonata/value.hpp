@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -79,9 +80,17 @@ class Value {
   [[nodiscard]] bool is_object() const { return kind_ == Kind::kObject; }
   [[nodiscard]] bool is_function() const { return kind_ == Kind::kFunction; }
 
-  [[nodiscard]] bool as_bool() const { return u_.b; }
-  [[nodiscard]] double as_number() const { return u_.n; }
-  [[nodiscard]] const std::string& as_string() const { return *u_.s; }
+  // Accessors never fail: a value of another kind reads as false, NaN (JavaScript's
+  // Number(undefined)) or the empty string, so a built-in handed an undefined argument cannot
+  // crash whatever its signature let through.
+  [[nodiscard]] bool as_bool() const { return kind_ == Kind::kBool && u_.b; }
+  [[nodiscard]] double as_number() const {
+    return kind_ == Kind::kNumber ? u_.n : std::numeric_limits<double>::quiet_NaN();
+  }
+  [[nodiscard]] const std::string& as_string() const {
+    return kind_ == Kind::kString ? *u_.s : empty_string();
+  }
+  static const std::string& empty_string();
 
   // Arrays: either the evaluator's own (`array_data()` non-null, with sequence flags) or a borrowed
   // JSON array (no flags).
@@ -112,9 +121,9 @@ class Value {
   /// Identity for `in` and `=` on functions/objects (JavaScript ===).
   [[nodiscard]] const void* identity() const;
 
-  /// JSON at the interface: integral doubles become JSON integers (as JavaScript prints them),
-  /// functions become "" inside structures (as JSON.stringify drops them), undefined members are
-  /// left out. Returns false for an undefined/function top-level value.
+  /// JSON at the interface, as JSON.stringify makes it: integral doubles become JSON integers
+  /// (as JavaScript prints them), undefined and functions are null in arrays and left out of
+  /// objects. The caller handles an undefined or function top-level value.
   [[nodiscard]] Json to_json() const;
 
  private:
@@ -162,7 +171,7 @@ void Value::for_each_member(F&& f) const {
   }
 }
 
-/// JavaScript truthiness of JSONata's $boolean (arrays by their members, functions false).
+/// The reference's fn.boolean (arrays by their members; lambdas and built-ins true, regexes false).
 bool to_boolean(const Value& v);
 /// Deep equality (JSONata `=`).
 bool deep_equal(const Value& a, const Value& b);
