@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/jsonata/value.hpp"
 
@@ -33,6 +34,9 @@ struct ErrorInfo {
   // The evaluator's count of evaluations when the error arose (0 = not stamped yet): which of
   // several failing array items reports its error (see Evaluator::eval_array).
   std::uint64_t stamp = 0;
+  // Codes of the other failing items when several items of a constructor failed (the reference
+  // runs them concurrently and reports whichever fails first in its scheduling).
+  std::vector<std::string> concurrent_codes;
 };
 
 struct JsonataException {

@@ -285,7 +285,15 @@ Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env)
     throw e;
   }
   charge_steps(1);
-  ++evals_;
+  switch (expr.type) {
+    case NodeType::kPath: case NodeType::kBinary: case NodeType::kNegate: case NodeType::kArray:
+    case NodeType::kObject: case NodeType::kCondition: case NodeType::kBlock: case NodeType::kBind:
+    case NodeType::kFunction: case NodeType::kPartial: case NodeType::kApply:
+      tick();  // the reference awaits these asynchronous helpers
+      break;
+    default:
+      break;
+  }
   Value result;
   switch (expr.type) {
     case NodeType::kPath:
@@ -295,6 +303,7 @@ Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env)
       result = eval_binary(expr, input, env);
       break;
     case NodeType::kNegate: {
+      tick();
       result = eval(*expr.expression, input, env);
       if (result.is_undefined()) break;
       if (!is_numeric(result)) {
@@ -342,11 +351,14 @@ Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env)
       if (const Value* v = env->lookup(expr.slot->label)) result = *v;
       break;
     case NodeType::kCondition: {
+      tick();
       Value cond = eval(*expr.condition, input, env);
       if (cond.is_number() && std::isinf(cond.as_number())) throw_error_value("D1001", cond);
       if (to_boolean(cond)) {
+        tick();
         result = eval(*expr.then, input, env);
       } else if (expr.otherwise) {
+        tick();
         result = eval(*expr.otherwise, input, env);
       }
       break;
@@ -354,10 +366,14 @@ Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env)
     case NodeType::kBlock: {
       auto frame = std::make_shared<Frame>();
       frame->parent = env;
-      for (const auto& e : expr.items) result = eval(*e, input, frame);
+      for (const auto& e : expr.items) {
+        tick();
+        result = eval(*e, input, frame);
+      }
       break;
     }
     case NodeType::kBind: {
+      tick();
       result = eval(*expr.rhs, input, env);
       env->bind(expr.lhs->value, result);
       break;
@@ -413,8 +429,12 @@ Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env)
       throw_error("S0206", expr.position, expr.value);
   }
 
-  for (const Stage& stage : expr.predicate) result = eval_filter(*stage.expr, result, env);
+  for (const Stage& stage : expr.predicate) {
+    tick();
+    result = eval_filter(*stage.expr, result, env);
+  }
   if (expr.type != NodeType::kPath && expr.group) {
+    tick();
     result = eval_group(expr.group->pairs, expr.group->position, result, env);
   }
 
@@ -443,6 +463,7 @@ Value Evaluator::eval_path(const Node& expr, const Value& input, const FramePtr&
   for (std::size_t i = 0; i < n; ++i) {
     const Node& step = *expr.items[i];
     if (step.tuple) is_tuple = true;
+    tick();
     if (i == 0 && step.cons_array) {
       result = eval(step, input_seq, env);
     } else if (is_tuple) {
@@ -492,8 +513,12 @@ Value Evaluator::eval_step(const Node& step, const Value& input, const FramePtr&
   const std::size_t n = input.array_size();
   results.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
+    tick();
     Value res = eval(step, input.at(i), env);
-    for (const Stage& stage : step.stages) res = eval_filter(*stage.expr, res, env);
+    for (const Stage& stage : step.stages) {
+      tick();
+      res = eval_filter(*stage.expr, res, env);
+    }
     if (!res.is_undefined()) results.push_back(std::move(res));
   }
   if (last && results.size() == 1 && results[0].is_array() && !results[0].is_sequence()) {
@@ -609,6 +634,7 @@ Value Evaluator::eval_filter(const Node& predicate, const Value& input_value, co
   for (std::size_t i = 0; i < n; ++i) {
     Value item = input.at(i);
     Value res;
+    tick();
     if (tuple_stream) {
       res = eval(predicate, item.get("@"), frame_from_tuple(env, item));
     } else {
@@ -676,6 +702,7 @@ Value sort_values(Evaluator& ev, const Value& arr, const Value* comparator, cons
     });
   } else {
     merge_sort(items, [&](const Value& a, const Value& b) {
+      ev.tick(3);
       return js_truthy(ev.apply(*comparator, {a, b}, Value::null(), env));
     });
   }
@@ -691,6 +718,7 @@ Value Evaluator::eval_sort(const Node& expr, const Value& input, const FramePtr&
   items.reserve(input.array_size());
   for (std::size_t i = 0; i < input.array_size(); ++i) items.push_back(input.at(i));
   auto compare = [&](const Value& a, const Value& b) -> bool {
+    tick(3);  // the merge step awaits the comparator, which awaits each term's evaluation
     int comp = 0;
     for (std::size_t t = 0; comp == 0 && t < expr.terms.size(); ++t) {
       const SortTerm& term = expr.terms[t];
@@ -764,6 +792,7 @@ Value Evaluator::eval_group(const std::vector<std::pair<NodePtr, NodePtr>>& pair
   for (const Value& item : input) {
     FramePtr item_env = reduce ? frame_from_tuple(env, item) : env;
     for (std::size_t p = 0; p < pairs.size(); ++p) {
+      tick();
       Value key = eval(*pairs[p].first, reduce ? item.get("@") : item, item_env);
       if (key.is_undefined()) continue;
       if (!key.is_string()) {
@@ -826,8 +855,10 @@ Value Evaluator::eval_group(const std::vector<std::pair<NodePtr, NodePtr>>& pair
       });
       group_env = std::move(frame);
     }
+    tick();
     values[gi] = eval(*pairs[g.expr_index].second, context, group_env);
   });
+  tick();
   for (std::size_t gi = 0; gi < groups.size(); ++gi) {
     if (!values[gi].is_undefined()) result->members.emplace_back(std::move(groups[gi].key), std::move(values[gi]));
   }
@@ -840,6 +871,7 @@ Value Evaluator::eval_group(const std::vector<std::pair<NodePtr, NodePtr>>& pair
 
 Value Evaluator::eval_binary(const Node& expr, const Value& input, const FramePtr& env) {
   const std::string& op = expr.value;
+  tick();
   Value lhs = eval(*expr.lhs, input, env);
   auto fail = [&](const char* code, const Value* value, const Value* value2) {
     JsonataException e;
@@ -866,6 +898,7 @@ Value Evaluator::eval_binary(const Node& expr, const Value& input, const FramePt
       const bool l = to_boolean(lhs);
       if (op == "and" && !l) return Value::boolean(false);
       if (op == "or" && l) return Value::boolean(true);
+      tick(3);
       Value rhs = eval(*expr.rhs, input, env);
       if (rhs.is_number() && std::isinf(rhs.as_number())) throw_error_value("D1001", rhs);
       return Value::boolean(to_boolean(rhs));
@@ -874,6 +907,7 @@ Value Evaluator::eval_binary(const Node& expr, const Value& input, const FramePt
       throw;
     }
   }
+  tick(2);
   Value rhs = eval(*expr.rhs, input, env);
   try {
     const char c = op[0];
@@ -984,16 +1018,20 @@ void Evaluator::run_parallel(std::size_t n, F&& body) {
   // after another; the error kept is the one stamped earliest relative to its item's start
   // (ties: the lower index, first in the microtask queue).
   std::optional<JsonataException> winner;
+  std::vector<std::string> codes;
   std::uint64_t best = 0;
-  const std::uint64_t entry = evals_;
+  const std::uint64_t entry = ticks_;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t start = evals_;
+    const std::uint64_t start = ticks_;
     try {
       body(i);
     } catch (JsonataException& e) {
-      if (e.info.stamp == 0) e.info.stamp = evals_;
+      if (e.info.stamp == 0) e.info.stamp = ticks_;
       const std::uint64_t when = e.info.stamp > start ? e.info.stamp - start : 0;
       if (e.info.code == "U1001" || e.info.code == "U1002") throw;  // limits end everything
+      codes.push_back(e.info.code);
+      for (auto& c : e.info.concurrent_codes) codes.push_back(std::move(c));
+      e.info.concurrent_codes.clear();
       if (!winner || when < best) {
         best = when;
         winner = std::move(e);
@@ -1003,6 +1041,9 @@ void Evaluator::run_parallel(std::size_t n, F&& body) {
   if (winner) {
     // In the reference all items start together: the array fails `best` evaluations after it began.
     winner->info.stamp = entry + best;
+    for (auto& c : codes) {
+      if (c != winner->info.code) winner->info.concurrent_codes.push_back(std::move(c));
+    }
     throw *winner;
   }
 }
@@ -1010,7 +1051,11 @@ void Evaluator::run_parallel(std::size_t n, F&& body) {
 Value Evaluator::eval_array(const Node& expr, const Value& input, const FramePtr& env) {
   auto out = std::make_shared<Array>();
   std::vector<Value> values(expr.items.size());
-  run_parallel(expr.items.size(), [&](std::size_t i) { values[i] = eval(*expr.items[i], input, env); });
+  run_parallel(expr.items.size(), [&](std::size_t i) {
+    tick();
+    values[i] = eval(*expr.items[i], input, env);
+  });
+  tick();
   for (std::size_t k = 0; k < expr.items.size(); ++k) {
     const auto& item = expr.items[k];
     Value value = std::move(values[k]);
@@ -1045,11 +1090,13 @@ Value Evaluator::call_hof(const Value& fn, const Value& value, std::size_t index
   args.push_back(value);
   if (n >= 2) args.push_back(Value::number(static_cast<double>(index)));
   if (n >= 3) args.push_back(array);
+  tick(2);  // the built-in awaits its callback's wrapper, which awaits apply
   return apply(fn, args, Value::null(), env);
 }
 
 Value Evaluator::eval_function(const Node& expr, const Value& input, const FramePtr& env,
                                const Value* applyto) {
+  tick();
   Value proc = eval(*expr.procedure, input, env);
   const Node& p = *expr.procedure;
   const std::string& proc_name =
@@ -1061,8 +1108,12 @@ Value Evaluator::eval_function(const Node& expr, const Value& input, const Frame
   std::vector<Value> args;
   args.reserve(expr.items.size() + 1);
   if (applyto != nullptr) args.push_back(*applyto);
-  for (const auto& arg : expr.items) args.push_back(eval(*arg, input, env));
+  for (const auto& arg : expr.items) {
+    tick();
+    args.push_back(eval(*arg, input, env));
+  }
   try {
+    tick();
     return apply(proc, args, input, env);
   } catch (JsonataException& e) {
     if (!e.info.token) e.info.token = proc_name;
@@ -1073,6 +1124,7 @@ Value Evaluator::eval_function(const Node& expr, const Value& input, const Frame
 
 Value Evaluator::apply(const Value& proc, const std::vector<Value>& args, const Value& input,
                        const FramePtr& env) {
+  tick();
   Value result = apply_inner(proc, args, input, env);
   for (;;) {
     const Function* f = result.function_data();
@@ -1109,6 +1161,7 @@ Value Evaluator::apply_inner(const Value& proc, const std::vector<Value>& args, 
     case Function::Type::kNative: {
       std::vector<Value> validated = f->native->signature.validate(args, input);
       CallContext ctx{*this, input, env};
+      tick();  // the reference awaits its asynchronous built-ins
       return f->native->impl(ctx, validated);
     }
     case Function::Type::kPartialNative: {
@@ -1160,6 +1213,7 @@ Value Evaluator::apply_inner(const Value& proc, const std::vector<Value>& args, 
 }
 
 Value Evaluator::apply_procedure(const Function& lambda, const std::vector<Value>& args) {
+  tick(2);  // applyProcedure, then the body's evaluate
   auto frame = std::make_shared<Frame>();
   frame->parent = lambda.env;
   frame->vars.reserve(lambda.params.size());

@@ -42,6 +42,8 @@ class Evaluator {
   [[nodiscard]] Value lookup(std::string_view name, const FramePtr& env) const;
 
   void charge_steps(std::uint64_t n);
+  /// Advances the model of the reference's asynchronous time (see run_parallel).
+  void tick(std::uint64_t n = 1) { ticks_ += n; }
   void charge_memory(std::uint64_t bytes);
   /// Fails with U1002 when a result of `bytes` would pass the memory bound (before allocating).
   void check_allocation(std::uint64_t bytes);
@@ -87,7 +89,9 @@ class Evaluator {
   std::size_t depth_ = 0;
   std::uintptr_t stack_base_ = 0;  // the machine stack at the first eval()
   std::uint64_t steps_ = 0;
-  std::uint64_t evals_ = 0;  // eval() calls: the reference's notion of elapsed time
+  // The reference's elapsed time in microtask turns: one per `await` its (asynchronous)
+  // evaluator would run. Only compared between items that run under Promise.all.
+  std::uint64_t ticks_ = 0;
   std::uint64_t memory_ = 0;
   std::optional<std::int64_t> now_;
   std::uint64_t rng_state_ = 0;

@@ -197,7 +197,8 @@ Value fn_formatBase(CallContext& ctx, std::vector<Value>& args) {
     throw e;
   }
   const auto r = static_cast<int>(std::trunc(radix));
-  if (!std::isfinite(value)) return Value::string(format_number(value));
+  // Number.prototype.toString(10) is the ordinary number text ("1e+21")
+  if (!std::isfinite(value) || r == 10) return Value::string(format_number(value));
   const bool negative = value < 0;
   value = std::fabs(value);
   std::string digits;

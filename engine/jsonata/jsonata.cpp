@@ -60,6 +60,7 @@ Error to_error(const ErrorInfo& info, std::string_view text) {
   e.message = render_message(info);
   if (info.position) e.position = utf16_length(text, *info.position);
   e.token = info.token;
+  e.concurrent_codes = info.concurrent_codes;
   return e;
 }
 
@@ -131,7 +132,7 @@ std::variant<Expression, Error> compile(std::string_view text) {
   } catch (const JsonataException& e) {
     return to_error(e.info, text);
   } catch (const std::bad_alloc&) {
-    return Error{"U1002", "Memory limit exceeded", std::nullopt, std::nullopt};
+    return Error{"U1002", "Memory limit exceeded", std::nullopt, std::nullopt, {}};
   }
 }
 
@@ -165,7 +166,7 @@ std::variant<std::optional<Json>, Error> evaluate(const Expression& expr, const 
   } catch (const JsonataException& e) {
     return to_error(e.info, c.text);
   } catch (const std::bad_alloc&) {
-    return Error{"U1002", "Memory limit exceeded", std::nullopt, std::nullopt};
+    return Error{"U1002", "Memory limit exceeded", std::nullopt, std::nullopt, {}};
   }
 }
 

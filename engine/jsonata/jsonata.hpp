@@ -42,6 +42,10 @@ struct Error {
   std::string message;
   std::optional<std::size_t> position;
   std::optional<std::string> token;
+  /// When several items of one array/object constructor failed: the other items' codes. The
+  /// reference evaluates such items concurrently (Promise.all) and reports whichever failure
+  /// its scheduler reaches first; this engine picks the same one in nearly all cases.
+  std::vector<std::string> concurrent_codes;
 };
 
 struct Limits {

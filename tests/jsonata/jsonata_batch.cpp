@@ -31,6 +31,7 @@ int main() {
     auto r = scl::jsonata::evaluate(c.value("expr", ""), input, bindings);
     if (auto* err = std::get_if<scl::jsonata::Error>(&r)) {
       out["error"] = err->code;
+      if (!err->concurrent_codes.empty()) out["concurrent"] = err->concurrent_codes;
     } else if (const auto& v = std::get<std::optional<Json>>(r)) {
       out["result"] = *v;
     } else {
