@@ -178,6 +178,13 @@ Evaluator::Evaluator(const Limits& limits, const Environment& environment,
                      const FunctionSet* extensions)
     : limits_(limits), environment_(environment), extensions_(extensions) {}
 
+Evaluator::~Evaluator() {
+  for (const FramePtr& frame : captured_) {
+    frame->vars.clear();
+    frame->parent.reset();
+  }
+}
+
 void Evaluator::charge_steps(std::uint64_t n) {
   steps_ += n;
   if (steps_ > limits_.max_steps) {
@@ -405,6 +412,7 @@ Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env)
       f->input = input;
       f->env = env;
       f->thunk = expr.thunk;
+      capture(env);
       result = Value::function(std::move(f));
       break;
     }
@@ -419,6 +427,7 @@ Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env)
       f->type = Function::Type::kTransform;
       f->node = &expr;
       f->env = env;
+      capture(env);
       result = Value::function(std::move(f));
       break;
     }
@@ -1260,6 +1269,7 @@ Value Evaluator::eval_partial(const Node& expr, const Value& input, const FrameP
         frame->vars.emplace_back(f->params[i], i < args.size() ? args[i] : Value());
       }
     }
+    capture(frame);
     out->env = std::move(frame);
     return Value::function(std::move(out));
   }

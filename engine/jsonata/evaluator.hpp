@@ -26,6 +26,10 @@ inline constexpr std::uint64_t kSlotBytes = 16;
 class Evaluator {
  public:
   Evaluator(const Limits& limits, const Environment& environment, const FunctionSet* extensions);
+  /// Breaks the reference cycles closures make (a frame binding a lambda that captured it).
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
 
   Value eval(const Node& expr, const Value& input, const FramePtr& env);
 
@@ -88,6 +92,12 @@ class Evaluator {
   const FunctionSet* extensions_;
   std::size_t depth_ = 0;
   std::uintptr_t stack_base_ = 0;  // the machine stack at the first eval()
+  // Frames captured by function values made in this evaluation: cleared at the end, since a
+  // frame that binds a closure over itself is a cycle shared_ptr alone never frees.
+  std::vector<FramePtr> captured_;
+  void capture(const FramePtr& frame) {
+    if (frame && (captured_.empty() || captured_.back() != frame)) captured_.push_back(frame);
+  }
   std::uint64_t steps_ = 0;
   // The reference's elapsed time in microtask turns: one per `await` its (asynchronous)
   // evaluator would run. Only compared between items that run under Promise.all.

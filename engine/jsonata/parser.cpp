@@ -91,7 +91,13 @@ class Parser {
   }
 
   NodePtr expression(int rbp) {
-    if (++depth_ > kMaxParseDepth) throw_error("U1001", tok_.position);
+    if (++depth_ > kMaxParseDepth) {
+      JsonataException e;
+      e.info.code = "U1001";
+      e.info.position = tok_.position;
+      e.info.message = "Stack overflow error: the expression is nested too deeply";
+      throw e;
+    }
     Token t = tok_;
     advance(nullptr, true);
     NodePtr left = nud(t);
