@@ -550,7 +550,7 @@ Result<std::optional<double>> parse_with_picture(const std::string& timestamp,
   // NOTE(emulator): the reference's RegExp throws a SyntaxError (no JSONata code) for the few
   // pictures whose timezone separator is a regular-expression operator that cannot stand there.
   if (!regex) {
-    return detail::picture_error("D3137", detail::json_quote("Invalid regular expression: " + compile_error));
+    return detail::picture_error("D3137", "Invalid regular expression: " + compile_error);
   }
   const std::string subject = detail::to_u8(detail::to_u16(timestamp));
   core::RegexMatch match;

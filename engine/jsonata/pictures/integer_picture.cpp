@@ -482,8 +482,10 @@ Result<double> parse_integer_value(U16View text, const IntegerPicture& format) {
         U16 mapped;
         for (const char16_t unit : digits) {
           const auto cp = static_cast<long>(unit) - static_cast<long>(format.zero) + 0x30;
-          // NOTE(emulator): the reference throws a RangeError here; the text is not a number.
-          if (cp < 0) return kNaN;
+          // The reference's String.fromCodePoint throws a RangeError ("Invalid code point").
+          if (cp < 0) {
+            return picture_error("D3137", "Invalid code point " + std::to_string(cp));
+          }
           mapped += from_code_point(static_cast<char32_t>(cp));
         }
         digits = mapped;
