@@ -54,7 +54,7 @@ double jsonata_round(double arg, double precision) {
   return result;
 }
 
-[[noreturn]] void not_available(const char* function) {
+[[maybe_unused, noreturn]] void not_available(const char* function) {
   JsonataException e;
   e.info.code = "D3150";
   e.info.message = std::string("$") + function +
@@ -365,13 +365,17 @@ Value fn_fromMillis(CallContext& ctx, std::vector<Value>& args) {
 #endif
 }
 
-Value fn_toMillis(CallContext&, std::vector<Value>& args) {
+Value fn_toMillis(CallContext& ctx, std::vector<Value>& args) {
   if (arg(args, 0).is_undefined()) return {};
 #ifdef SCL_JSONATA_PICTURES
-  const auto& out = picture_value(pictures::parse_datetime(arg(args, 0).as_string(), opt_string(arg(args, 1))));
+  // The reference fills the components left of the picture's first from the current time.
+  CallContext& c = ctx;
+  const auto& out = picture_value(
+      pictures::parse_datetime_number(arg(args, 0).as_string(), opt_string(arg(args, 1)), c.ev.now_ms()));
   if (!out) return {};
-  return Value::number(static_cast<double>(*out));
+  return Value::number(*out);
 #else
+  (void)ctx;
   not_available("toMillis");
 #endif
 }

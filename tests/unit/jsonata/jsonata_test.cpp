@@ -312,7 +312,22 @@ TEST_CASE("object functions") {
 TEST_CASE("the host clock") {
   CHECK(run("$millis()") == "1700000000123");
   CHECK(run("$millis() = $millis()") == "true");
+  CHECK(run("$now()") == R"("2023-11-14T22:13:20.123Z")");
+  CHECK(run("$now() = $now() and $toMillis($now()) = $millis()") == "true");
+  CHECK(run("$now('[Y0001]-[M01]-[D01]', '+0100')") == R"("2023-11-14")");
   CHECK(run("$random()") == "0.25");
+}
+
+// Why: the picture built-ins reach the pictures library (engine/jsonata/pictures).
+TEST_CASE("date/time and number pictures") {
+  CHECK(run("$fromMillis(1509380732935)") == R"("2017-10-30T16:25:32.935Z")");
+  CHECK(run("$fromMillis(0, '[D1] [MNn] [Y]')") == R"("1 January 1970")");
+  CHECK(run("$toMillis('1970-01-01T00:00:01Z')") == "1000");
+  CHECK(run("$toMillis('nonsense')") == "error D3110");
+  CHECK(run("$formatNumber(1234.5, '#,##0.00')") == R"("1,234.50")");
+  CHECK(run("$formatInteger(12, 'w')") == R"("twelve")");
+  CHECK(run("$parseInteger('twelve', 'w')") == "12");
+  CHECK(run("$fromMillis(nothing)") == "undefined");
 }
 
 // ----- Step Functions functions -----
