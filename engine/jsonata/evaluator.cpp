@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -163,6 +164,15 @@ bool js_truthy(const Value& v) {
   }
 }
 
+// The position a predicate number selects: floored, negative counts from the end.
+std::optional<std::size_t> array_index(double d, std::size_t n) {
+  if (std::isnan(d)) return std::nullopt;
+  double index = std::floor(d);
+  if (index < 0) index += static_cast<double>(n);
+  if (index < 0 || index >= static_cast<double>(n)) return std::nullopt;
+  return static_cast<std::size_t>(index);
+}
+
 [[noreturn]] void limit_error(const char* code, const char* message) {
   JsonataException e;
   e.info.code = code;
@@ -240,7 +250,8 @@ std::string Evaluator::uuid() {
   if (environment_.uuid) return environment_.uuid();
   unsigned char b[16];
   for (int i = 0; i < 16; i += 4) {
-    const auto r = static_cast<std::uint32_t>(random() * 4294967296.0);
+    const double x = random();
+    const auto r = static_cast<std::uint32_t>(x >= 0 && x < 1 ? x * 4294967296.0 : 0);
     for (int k = 0; k < 4; ++k) b[i + k] = static_cast<unsigned char>((r >> (8 * k)) & 0xFF);
   }
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
@@ -629,10 +640,9 @@ Value Evaluator::eval_filter(const Node& predicate, const Value& input_value, co
   const Value input = input_value.is_array() ? input_value : sequence_of(input_value);
   const std::size_t n = input.array_size();
   if (predicate.type == NodeType::kNumber) {
-    auto index = static_cast<std::ptrdiff_t>(std::floor(predicate.number));
-    if (index < 0) index += static_cast<std::ptrdiff_t>(n);
-    if (index >= 0 && static_cast<std::size_t>(index) < n) {
-      Value item = input.at(static_cast<std::size_t>(index));
+    const std::optional<std::size_t> index = array_index(predicate.number, n);
+    if (index) {
+      Value item = input.at(*index);
       if (!item.is_undefined()) {
         if (item.is_array()) return item;
         results->items.push_back(std::move(item));
@@ -654,9 +664,7 @@ Value Evaluator::eval_filter(const Node& predicate, const Value& input_value, co
       for (std::size_t k = 0; k < res.array_size(); ++k) {
         const double d = res.at(k).as_number();
         if (std::isinf(d)) throw_error_value("D1001", res.at(k));
-        auto ii = static_cast<std::ptrdiff_t>(std::floor(d));
-        if (ii < 0) ii += static_cast<std::ptrdiff_t>(n);
-        if (ii == static_cast<std::ptrdiff_t>(i)) results->items.push_back(item);
+        if (array_index(d, n) == i) results->items.push_back(item);
       }
     } else if (to_boolean(res)) {
       results->items.push_back(std::move(item));
@@ -1197,7 +1205,7 @@ Value Evaluator::apply_inner(const Value& proc, const std::vector<Value>& args, 
       if (args.size() > 1 && args[1].is_number() && args[1].as_number() > 0) {
         // a UTF-16 index: map it to a byte offset
         const std::string& s = args[0].as_string();
-        auto units = static_cast<std::size_t>(args[1].as_number());
+        const auto units = static_cast<std::size_t>(std::min(args[1].as_number(), static_cast<double>(s.size()) * 2));
         std::size_t i = 0;
         std::size_t u = 0;
         while (i < s.size() && u < units) {

@@ -353,7 +353,8 @@ Value fn_fromMillis(CallContext& ctx, std::vector<Value>& args) {
   if (arg(args, 0).is_undefined()) return {};
 #ifdef SCL_JSONATA_PICTURES
   const double ms = arg(args, 0).as_number();
-  if (!std::isfinite(ms)) return {};
+  // JavaScript dates end at ±8.64e15 ms; beyond, the reference's Date is invalid (RangeError).
+  if (!std::isfinite(ms) || std::fabs(ms) > 8.64e15) throw_error_value("D1001", arg(args, 0));
   std::string out = picture_value(pictures::format_datetime(static_cast<std::int64_t>(std::trunc(ms)),
                                                             opt_string(arg(args, 1)),
                                                             opt_string(arg(args, 2))));

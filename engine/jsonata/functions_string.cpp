@@ -422,6 +422,7 @@ Value fn_pad(CallContext& ctx, std::vector<Value>& args) {
   const double pad_len = std::ceil(size - have);
   const auto pad_offsets = code_point_offsets(pad);
   const std::size_t pad_cps = pad_offsets.size() - 1;
+  if (pad_len > 1e12) ctx.ev.check_allocation(UINT64_MAX);  // fails before any cast or allocation
   ctx.ev.check_allocation(static_cast<std::uint64_t>(pad_len) * (pad.size() / pad_cps + 1) + s.size());
   const auto count = static_cast<std::size_t>(pad_len);
   std::string padding;

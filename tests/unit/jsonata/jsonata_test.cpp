@@ -122,6 +122,17 @@ TEST_CASE("paths, flattening and singletons") {
   CHECK(run("Account.Order.Product[0]", kOrders).find("\"Cap\"") == std::string::npos);
 }
 
+// Why: fuzz_jsonata_eval (UBSan): a predicate index beyond any integer type was cast before
+// it was compared; huge and NaN indexes select nothing.
+TEST_CASE("predicate indexes out of every range") {
+  CHECK(run("[1,2,3][1e300]") == "undefined");
+  CHECK(run("[1,2,3][-1e300]") == "undefined");
+  CHECK(run("[1,2,3][[11e21, 0]]") == "1");
+  CHECK(run("$[[11e21]#$pos[$] >= 2]", "[1,2,3]") == "undefined");
+  CHECK(run("$pad('x', 1e300)") == "error U1002");
+  CHECK(run("$fromMillis(1e300)") == "error D1001");
+}
+
 // Why: focus (@), index (#) and parent (%) bindings turn steps into tuple streams.
 TEST_CASE("focus, index and parent bindings") {
   // focus keeps the context: Product is looked up on Account, not on the order
