@@ -267,14 +267,14 @@ Value fn_average(CallContext& ctx, std::vector<Value>& args) {
 #ifdef SCL_JSONATA_PICTURES
 namespace {
 template <class T>
-const T& picture_value(const pictures::Result<T>& r) {
+T picture_value(pictures::Result<T> r) {  // by value: callers pass a temporary
   if (const auto* err = std::get_if<pictures::PictureError>(&r)) {
     JsonataException e;
     e.info.code = err->code;
     e.info.message = err->message;
     throw e;
   }
-  return std::get<T>(r);
+  return std::get<T>(std::move(r));
 }
 }  // namespace
 #endif
@@ -326,7 +326,7 @@ Value fn_formatInteger(CallContext& ctx, std::vector<Value>& args) {
 Value fn_parseInteger(CallContext&, std::vector<Value>& args) {
   if (arg(args, 0).is_undefined()) return {};
 #ifdef SCL_JSONATA_PICTURES
-  const auto& out = picture_value(pictures::parse_integer(arg(args, 0).as_string(), arg(args, 1).as_string()));
+  const auto out = picture_value(pictures::parse_integer(arg(args, 0).as_string(), arg(args, 1).as_string()));
   if (!out) return {};
   return Value::number(*out);
 #else
@@ -371,7 +371,7 @@ Value fn_toMillis(CallContext& ctx, std::vector<Value>& args) {
 #ifdef SCL_JSONATA_PICTURES
   // The reference fills the components left of the picture's first from the current time.
   CallContext& c = ctx;
-  const auto& out = picture_value(
+  const auto out = picture_value(
       pictures::parse_datetime_number(arg(args, 0).as_string(), opt_string(arg(args, 1)), c.ev.now_ms()));
   if (!out) return {};
   return Value::number(*out);

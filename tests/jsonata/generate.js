@@ -5,9 +5,9 @@
 // higher-order functions, blocks, transforms, regexes, and syntax errors made by mutating text.
 //
 // Left out on purpose (see known_differences.md): $eval (removed by Step Functions), the clock
-// and randomness ($now, $millis, $random, $shuffle), the date/time and number pictures (another
-// library), strings with characters outside the BMP in $split/$substring edge cases, regexes
-// beyond the syntax JavaScript and PCRE2 share.
+// and randomness ($now, $millis, $random, $shuffle), $toMillis (the reference reads a timestamp
+// without an offset in the host's time zone), strings with characters outside the BMP in
+// $split/$substring edge cases, regexes beyond the syntax JavaScript and PCRE2 share.
 
 function mulberry32(seed) {
   let a = seed >>> 0;
@@ -154,6 +154,15 @@ function makeGenerator(seed) {
       if (f === 'replace') return `$replace(${expr(depth - 1, vars)}, ${re}, ${pick(['"[$1]"', '"$0$0"', '"-"', '"$2,$1"', '"$$"'])})`;
       if (f === 'match') return `$match(${expr(depth - 1, vars)}, ${re}${chance(0.3) ? ', ' + int(0, 3) : ''})`;
       return `$${f}(${expr(depth - 1, vars)}, ${re})`;
+    }
+    if (r < 0.41) {
+      // the pictures (engine/jsonata/pictures) with pictures both dialects accept
+      const x = chance(0.7) ? expr(depth - 1, vars) : literal();
+      const f = pick(['formatNumber', 'formatInteger', 'fromMillis', 'formatBase']);
+      if (f === 'formatNumber') return `$formatNumber(${x}, ${pick(['"#,##0.00"', '"0.000"', '"#%"', '"0.0e0"', '"#,###"', '"00"', '"#.##;(#.##)"'])})`;
+      if (f === 'formatInteger') return `$formatInteger(${x}, ${pick(['"w"', '"W"', '"#,##0"', '"I"', '"i"', '"01"', '"Ww"', '"a"'])})`;
+      if (f === 'fromMillis') return `$fromMillis(${pick(['0', '1509380732935', '86400000', String(int(0, 2e12)), x])}${chance(0.7) ? ', ' + pick(['"[Y0001]-[M01]-[D01]"', '"[H01]:[m01]:[s01]"', '"[FNn], [D1o] [MNn] [Y]"', '"[h].[m01][P]"', '"[Y,2]"']) : ''}${chance(0.3) ? ', "+0130"' : ''})`;
+      return `$formatBase(${x}, ${pick(['2', '8', '16', '36', '1'])})`;
     }
     const [name, arity] = pick(FUNCS);
     const args = [];
