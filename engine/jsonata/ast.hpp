@@ -102,6 +102,7 @@ struct Node {
   bool cons_array = false;            // an array constructor as the first/last path step
   bool tuple = false;                 // this step works on a tuple stream
   bool thunk = false;                 // lambda: a tail call
+  bool simple_path = false;           // path of a variable/name then names, no annotations
   bool has_focus = false;
   std::string focus;  // @$var
   bool has_index = false;

@@ -186,7 +186,17 @@ std::optional<std::size_t> array_index(double d, std::size_t n) {
 
 Evaluator::Evaluator(const Limits& limits, const Environment& environment,
                      const FunctionSet* extensions)
-    : limits_(limits), environment_(environment), extensions_(extensions) {}
+    : limits_(limits), environment_(environment), extensions_(extensions) {
+  // Sanitizer builds have much larger frames (scripts/sanitize.sh raises the stack to 64 MiB):
+  // the stack bound stands for a nesting depth, so it scales with them.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  limits_.max_stack_bytes *= 8;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+  limits_.max_stack_bytes *= 8;
+#endif
+#endif
+}
 
 Evaluator::~Evaluator() {
   for (const FramePtr& frame : captured_) {
@@ -266,6 +276,12 @@ std::string Evaluator::uuid() {
 
 Value Evaluator::lookup(std::string_view name, const FramePtr& env) const {
   if (const Value* v = env->lookup(name)) return *v;
+  if (bindings_ != nullptr) {
+    for (const auto& [n, json] : *bindings_) {
+      if (n == name) return json != nullptr ? Value::from_json(*json) : Value();
+    }
+  }
+  if (name == "$") return root_input_;
   if (extensions_ != nullptr) {
     for (const auto& def : extensions_->defs()) {
       if (def->name == name) {
@@ -470,6 +486,32 @@ Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env)
 // Paths
 
 Value Evaluator::eval_path(const Node& expr, const Value& input, const FramePtr& env) {
+  if (expr.simple_path) {
+    // $var.a.b / a.b.c over objects: no sequences to build. Anything else (an array on the
+    // way, a sequence in a variable) takes the general route below.
+    const Node& first = *expr.items.front();
+    Value cur;
+    bool ok = true;
+    if (first.type == NodeType::kVariable) {
+      cur = first.value.empty() ? (input.is_outer_wrapper() && input.array_size() > 0 ? input.at(0) : input)
+                                : lookup(first.value, env);
+    } else if (input.is_object()) {
+      cur = input.get(first.value);
+    } else {
+      ok = input.is_undefined() || (!input.is_array() && !input.is_object());  // undefined result
+      cur = Value();
+    }
+    for (std::size_t i = 1; ok && i < expr.items.size() && !cur.is_undefined(); ++i) {
+      if (cur.is_object()) {
+        cur = cur.get(expr.items[i]->value);
+      } else if (cur.is_array()) {
+        ok = false;
+      } else {
+        cur = Value();
+      }
+    }
+    if (ok && !cur.is_sequence() && !cur.is_function()) return cur;
+  }
   Value input_seq;
   if (input.is_array() && expr.items.front()->type != NodeType::kVariable) {
     input_seq = input;
@@ -793,6 +835,68 @@ Value Evaluator::eval_sort(const Node& expr, const Value& input, const FramePtr&
 Value Evaluator::eval_group(const std::vector<std::pair<NodePtr, NodePtr>>& pairs,
                             std::size_t position, const Value& input_value, const FramePtr& env) {
   const bool reduce = input_value.array_data() != nullptr && input_value.array_data()->tuple_stream;
+  if (!input_value.is_array()) {
+    // One context value (the common object constructor): no grouping, so no appending.
+    // Small constructors (the usual case) keep their bookkeeping on the stack.
+    constexpr std::size_t kInline = 8;
+    Value inline_keys[kInline];
+    Value inline_values[kInline];
+    std::size_t inline_order[kInline];
+    std::vector<Value> heap_keys;
+    std::vector<Value> heap_values;
+    std::vector<std::size_t> heap_order;
+    const bool small = pairs.size() <= kInline;
+    if (!small) {
+      heap_keys.resize(pairs.size());
+      heap_values.resize(pairs.size());
+      heap_order.resize(pairs.size());
+    }
+    Value* keys = small ? inline_keys : heap_keys.data();
+    Value* values = small ? inline_values : heap_values.data();
+    std::size_t* order = small ? inline_order : heap_order.data();
+    std::size_t defined = 0;
+    for (std::size_t p = 0; p < pairs.size(); ++p) {
+      tick();
+      const Node& key_node = *pairs[p].first;
+      Value key = key_node.type == NodeType::kString && key_node.predicate.empty() && !key_node.group
+                      ? key_node.literal
+                      : eval(key_node, input_value, env);
+      if (key.is_undefined()) continue;
+      if (!key.is_string()) {
+        JsonataException e;
+        e.info.code = "T1003";
+        e.info.position = position;
+        e.info.value = key;
+        e.info.has_value = true;
+        throw e;
+      }
+      for (std::size_t q = 0; q < p; ++q) {
+        if (keys[q].is_string() && keys[q].as_string() == key.as_string()) {
+          JsonataException e;
+          e.info.code = "D1009";
+          e.info.position = position;
+          e.info.value = key;
+          e.info.has_value = true;
+          throw e;
+        }
+      }
+      keys[p] = std::move(key);
+      order[defined++] = p;
+    }
+    run_parallel(defined, [&](std::size_t k) {
+      tick();
+      values[order[k]] = eval(*pairs[order[k]].second, input_value, env);
+    });
+    tick();
+    auto result = std::make_shared<Object>();
+    result->members.reserve(defined);
+    for (std::size_t k = 0; k < defined; ++k) {
+      const std::size_t p = order[k];
+      if (!values[p].is_undefined()) result->members.emplace_back(keys[p].as_string(), std::move(values[p]));
+    }
+    charge_memory(result->members.size() * 16);
+    return Value::object(std::move(result));
+  }
   std::vector<Value> input;
   if (input_value.is_array()) {
     for (std::size_t i = 0; i < input_value.array_size(); ++i) input.push_back(input_value.at(i));

@@ -42,7 +42,13 @@ class Evaluator {
   /// The reference's getFunctionArity.
   static int arity(const Value& fn);
 
-  /// A variable (without '$'): frames, then extension functions, then built-ins.
+  /// The host's bindings and the input (`$$`), read on lookup instead of copied into a frame.
+  void set_root(const Bindings* bindings, Value input) {
+    bindings_ = bindings;
+    root_input_ = std::move(input);
+  }
+
+  /// A variable (without '$'): frames, the host's bindings, `$$`, extension functions, built-ins.
   [[nodiscard]] Value lookup(std::string_view name, const FramePtr& env) const;
 
   void charge_steps(std::uint64_t n);
@@ -90,6 +96,8 @@ class Evaluator {
   Limits limits_;
   const Environment& environment_;
   const FunctionSet* extensions_;
+  const Bindings* bindings_ = nullptr;
+  Value root_input_;
   std::size_t depth_ = 0;
   std::uintptr_t stack_base_ = 0;  // the machine stack at the first eval()
   // Frames captured by function values made in this evaluation: cleared at the end, since a

@@ -142,14 +142,14 @@ std::variant<std::optional<Json>, Error> evaluate(const Expression& expr, const 
                                                   const FunctionSet* extensions) {
   const CompiledExpression& c = expr.compiled();
   try {
+    // The root frame lives on this stack (an owner-less shared_ptr): nothing made in the
+    // evaluation outlives it (results leave as JSON, closures are cleared by ~Evaluator, which
+    // runs first: it is declared after the frame).
+    Frame root_frame;
+    const FramePtr root(std::shared_ptr<Frame>(), &root_frame);
     Evaluator ev(limits, environment, extensions);
-    auto root = std::make_shared<Frame>();
-    root->vars.reserve(bindings.size() + 1);
-    for (const auto& [name, value] : bindings) {
-      root->vars.emplace_back(name, value != nullptr ? Value::from_json(*value) : Value());
-    }
     Value in = input != nullptr ? Value::from_json(*input) : Value();
-    root->vars.emplace_back("$", in);
+    ev.set_root(&bindings, in);
     if (in.is_array()) {
       auto wrapper = make_sequence();
       wrapper->outer_wrapper = true;

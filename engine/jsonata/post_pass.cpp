@@ -461,8 +461,59 @@ class PostPass {
 
 }  // namespace
 
+namespace {
+
+bool plain_step(const Node& n) {
+  return n.stages.empty() && n.predicate.empty() && !n.group && !n.keep_array && !n.tuple &&
+         !n.has_focus && !n.has_index && !n.ancestor;
+}
+
+// Marks paths the evaluator may walk directly (Evaluator::eval_path's fast route).
+void mark_simple_paths(Node& n) {
+  if (n.type == NodeType::kPath && !n.items.empty() && !n.keep_singleton_array && !n.group &&
+      !n.tuple && n.predicate.empty() && n.seeking_parent.empty() && plain_step(n)) {
+    bool simple = n.items.front()->type == NodeType::kVariable || n.items.front()->type == NodeType::kName;
+    for (std::size_t i = 0; simple && i < n.items.size(); ++i) {
+      const Node& step = *n.items[i];
+      simple = plain_step(step) && (i == 0 || step.type == NodeType::kName);
+    }
+    n.simple_path = simple;
+  }
+  auto each = [](NodePtr& p) {
+    if (p) mark_simple_paths(*p);
+  };
+  each(n.lhs);
+  each(n.rhs);
+  each(n.expression);
+  each(n.condition);
+  each(n.then);
+  each(n.otherwise);
+  each(n.pattern);
+  each(n.update);
+  each(n.remove);
+  each(n.procedure);
+  each(n.body);
+  for (auto& i : n.items) each(i);
+  for (auto& [k, v] : n.pairs) {
+    each(k);
+    each(v);
+  }
+  for (auto& t : n.terms) each(t.expression);
+  for (auto& st : n.stages) each(st.expr);
+  for (auto& st : n.predicate) each(st.expr);
+  if (n.group) {
+    for (auto& [k, v] : n.group->pairs) {
+      each(k);
+      each(v);
+    }
+  }
+}
+
+}  // namespace
+
 NodePtr post_process(NodePtr raw) {
   NodePtr ast = PostPass().process(std::move(raw));
+  mark_simple_paths(*ast);
   if (ast->type == NodeType::kParent || !ast->seeking_parent.empty()) {
     // a parent reference with no step left to derive it from
     throw_error("S0217", ast->position, type_name(ast->type));
