@@ -482,6 +482,47 @@ Value Evaluator::eval(const Node& expr, const Value& input, const FramePtr& env)
   return result;
 }
 
+std::optional<Json> Evaluator::eval_to_json(const Node& expr, const Value& input, const FramePtr& env) {
+  const bool plain_object = expr.type == NodeType::kObject && expr.predicate.empty() && !expr.group &&
+                            !expr.keep_array && !input.is_array() && expr.pairs.size() <= 8;
+  bool literal_keys = plain_object;
+  for (std::size_t p = 0; literal_keys && p < expr.pairs.size(); ++p) {
+    const Node& k = *expr.pairs[p].first;
+    literal_keys = k.type == NodeType::kString && k.predicate.empty() && !k.group;
+    for (std::size_t q = 0; literal_keys && q < p; ++q) {
+      literal_keys = expr.pairs[q].first->literal.as_string() != k.literal.as_string();
+    }
+  }
+  if (!literal_keys) {
+    Value v = eval(expr, input, env);
+    if (v.is_undefined() || v.is_function()) return std::nullopt;
+    if (v.is_number() && !std::isfinite(v.as_number())) return Json(nullptr);
+    return v.to_json();
+  }
+  // As eval() of the constructor with one context value and distinct literal keys: the values
+  // run as under Promise.all, undefined ones are left out.
+  DepthGuard guard(depth_);
+  const auto sp = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+  if (stack_base_ == 0) stack_base_ = sp;
+  charge_steps(1);
+  const std::size_t n = expr.pairs.size();
+  Value values[8];
+  run_parallel(n, [&](std::size_t p) {
+    tick();
+    values[p] = eval(*expr.pairs[p].second, input, env);
+  });
+  Json out = Json::object();
+  auto& vec = static_cast<Json::object_t::Container&>(out.get_ref<Json::object_t&>());
+  vec.reserve(n);
+  for (std::size_t p = 0; p < n; ++p) {
+    const Value& v = values[p];
+    if (v.is_undefined() || v.is_function()) continue;
+    vec.emplace_back(expr.pairs[p].first->literal.as_string(),
+                     v.is_number() && !std::isfinite(v.as_number()) ? Json(nullptr) : v.to_json());
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Paths
 
@@ -510,7 +551,10 @@ Value Evaluator::eval_path(const Node& expr, const Value& input, const FramePtr&
         cur = Value();
       }
     }
-    if (ok && !cur.is_sequence() && !cur.is_function()) return cur;
+    if (ok && !cur.is_sequence() && !cur.is_function()) {
+      tick(2 * expr.items.size());  // the reference's awaits: each step, each step's one item
+      return cur;
+    }
   }
   Value input_seq;
   if (input.is_array() && expr.items.front()->type != NodeType::kVariable) {

@@ -32,6 +32,10 @@ class Evaluator {
   Evaluator& operator=(const Evaluator&) = delete;
 
   Value eval(const Node& expr, const Value& input, const FramePtr& env);
+  /// eval() straight to JSON: an object constructor at the top (the per-state shape) is built
+  /// as JSON without the intermediate object; anything else is eval() + to_json().
+  /// nullopt = undefined (or a function, which JSON leaves out).
+  std::optional<Json> eval_to_json(const Node& expr, const Value& input, const FramePtr& env);
 
   /// Calls `proc` with `args` (validated against its signature), trampolining tail calls.
   Value apply(const Value& proc, const std::vector<Value>& args, const Value& input,

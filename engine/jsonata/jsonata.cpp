@@ -156,13 +156,8 @@ std::variant<std::optional<Json>, Error> evaluate(const Expression& expr, const 
       wrapper->items.push_back(in);
       in = Value::array(std::move(wrapper));
     }
-    Value result = ev.eval(*c.ast, in, root);
-    if (result.is_undefined() || result.is_function()) return std::optional<Json>();
-    if (result.is_number() && !std::isfinite(result.as_number())) {
-      // JSON has no infinities: the reference's JSON.stringify prints null.
-      return std::optional<Json>(Json(nullptr));
-    }
-    return std::optional<Json>(result.to_json());
+    // JSON has no infinities: the reference's JSON.stringify prints null (eval_to_json does).
+    return ev.eval_to_json(*c.ast, in, root);
   } catch (const JsonataException& e) {
     return to_error(e.info, c.text);
   } catch (const std::bad_alloc&) {

@@ -323,9 +323,13 @@ Json Value::to_json() const {
     case Kind::kObject: {
       if (json_backed_) return *u_.j;
       Json out = Json::object();
-      for (const auto& [k, m] : static_cast<const Object*>(hold_.get())->members) {
+      // Members are unique (Object::set): append to ordered_map's vector without its search.
+      const auto& members = static_cast<const Object*>(hold_.get())->members;
+      auto& vec = static_cast<Json::object_t::Container&>(out.get_ref<Json::object_t&>());
+      vec.reserve(members.size());
+      for (const auto& [k, m] : members) {
         if (m.is_undefined() || m.is_function()) continue;
-        out[k] = m.to_json();
+        vec.emplace_back(k, m.to_json());
       }
       return out;
     }
