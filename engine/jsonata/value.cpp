@@ -75,7 +75,7 @@ std::size_t Value::array_size() const {
 }
 
 Value Value::at(std::size_t i) const {
-  if (json_backed_) return from_json((*u_.j)[i]);
+  if (json_backed_) return from_json(u_.j->get_ref<const Json::array_t&>()[i]);
   return static_cast<const Array*>(hold_.get())->items[i];
 }
 
@@ -115,9 +115,10 @@ std::size_t Value::object_size() const {
 Value Value::get(std::string_view key) const {
   if (kind_ != Kind::kObject) return {};
   if (json_backed_) {
-    // ordered_map keeps a vector: a linear search, as its own find() does.
-    for (auto it = u_.j->begin(); it != u_.j->end(); ++it) {
-      if (it.key() == key) return from_json(it.value());
+    // ordered_map keeps a vector: a linear search, as its own find() does (on the vector
+    // directly: nlohmann's iterators dispatch on the value type at every step).
+    for (const auto& [k, v] : u_.j->get_ref<const Json::object_t&>()) {
+      if (k == key) return from_json(v);
     }
     return {};
   }
@@ -128,8 +129,8 @@ Value Value::get(std::string_view key) const {
 bool Value::has(std::string_view key) const {
   if (kind_ != Kind::kObject) return false;
   if (json_backed_) {
-    for (auto it = u_.j->begin(); it != u_.j->end(); ++it) {
-      if (it.key() == key) return true;
+    for (const auto& [k, v] : u_.j->get_ref<const Json::object_t&>()) {
+      if (k == key) return true;
     }
     return false;
   }

@@ -165,7 +165,7 @@ template <class F>
 void Value::for_each_member(F&& f) const {
   if (kind_ != Kind::kObject) return;
   if (json_backed_) {
-    for (auto it = u_.j->begin(); it != u_.j->end(); ++it) f(it.key(), Value::from_json(it.value()));
+    for (const auto& [k, v] : u_.j->template get_ref<const Json::object_t&>()) f(k, Value::from_json(v));
   } else {
     for (const auto& [k, v] : static_cast<const Object*>(hold_.get())->members) f(k, v);
   }
