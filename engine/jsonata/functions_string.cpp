@@ -414,7 +414,8 @@ Value fn_pad(CallContext& ctx, std::vector<Value>& args) {
   if (str.is_undefined()) return {};
   const std::string& s = str.as_string();
   std::string pad = arg(args, 2).is_string() ? arg(args, 2).as_string() : std::string();
-  if (pad.empty()) pad = " ";
+  // (a pad of stray UTF-8 continuation bytes holds no character either)
+  if (pad.empty() || code_point_count(pad) == 0) pad = " ";
   const double width = arg(args, 1).as_number();
   const double size = std::fabs(width);
   const double have = static_cast<double>(code_point_count(s));
