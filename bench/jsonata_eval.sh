@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-200000}
 SUITE=${SCL_JSONATA_SUITE:-../shared/jsonata-test-suite}
+[ -d "$SUITE" ] || SUITE=../../shared/jsonata-test-suite  # from a worktree under /work/wt
 DATA=$SUITE/datasets/dataset5.json
 [ -f "$DATA" ] || { echo "jsonata_eval: no $DATA (set SCL_JSONATA_SUITE)" >&2; exit 2; }
 scripts/setup.sh build >/dev/null
