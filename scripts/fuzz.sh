@@ -9,7 +9,7 @@
 # Environment:
 #   FUZZ_JOBS=N          parallel build jobs (default 1; CI uses 2)
 #   FUZZ_NICE=N          niceness of the build and of the fuzzers (default 10)
-#   FUZZ_TARGETS="a b"   run only these targets (default: all six)
+#   FUZZ_TARGETS="a b"   run only these targets (default: all eight)
 #   FUZZ_ARGS="..."      extra libFuzzer flags for every target (e.g. -max_len=65536)
 #
 # Needs clang and the libFuzzer runtime; on Debian 12: apt-get install clang libclang-rt-14-dev.
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 jobs=${FUZZ_JOBS:-1}
 niceness=${FUZZ_NICE:-10}
-read -r -a targets <<<"${FUZZ_TARGETS:-fuzz_request fuzz_jsonpath fuzz_jsonpath_eval fuzz_intrinsics fuzz_asl fuzz_buildspec}"
+read -r -a targets <<<"${FUZZ_TARGETS:-fuzz_request fuzz_jsonpath fuzz_jsonpath_eval fuzz_intrinsics fuzz_asl fuzz_buildspec fuzz_jsonata_parse fuzz_jsonata_eval}"
 read -r -a extra <<<"${FUZZ_ARGS:-}"
 build=build/fuzz
 
@@ -43,7 +43,7 @@ echo "fuzz: build took $(($(date +%s) - start)) s"
 # committed hand-written part; $build/corpus/<target> is libFuzzer's working corpus and grows).
 seeds=$build/seeds
 rm -rf "$seeds"
-for t in fuzz_request fuzz_jsonpath fuzz_jsonpath_eval fuzz_intrinsics fuzz_asl fuzz_buildspec; do
+for t in fuzz_request fuzz_jsonpath fuzz_jsonpath_eval fuzz_intrinsics fuzz_asl fuzz_buildspec fuzz_jsonata_parse fuzz_jsonata_eval; do
   mkdir -p "$seeds/$t" "$build/corpus/$t" "$build/artifacts/$t"
 done
 
@@ -98,6 +98,33 @@ i=0
 while IFS= read -r c; do
   printf '%s' "$c" >"$seeds/fuzz_intrinsics/fixture_$((i += 1))"
 done < <(grep -ho '"States\.[A-Za-z0-9]*([^"]*)"' "${definitions[@]}" | sed -e 's/^"//' -e 's/"$//' | sort -u)
+
+# JSONata: every expression of the reference's test suite, when it is beside the repository
+# (read from there, not copied; see tests/unit/jsonata/suite_runner.cpp).
+suite=${SCL_JSONATA_SUITE:-../shared/jsonata-test-suite}
+if [ -d "$suite/groups" ] && command -v python3 >/dev/null; then
+  python3 - "$suite/groups" "$seeds" <<'PY'
+import json, os, sys
+groups, seeds = sys.argv[1], sys.argv[2]
+n = 0
+for root, _, files in os.walk(groups):
+    for f in sorted(files):
+        if not f.endswith('.json'):
+            continue
+        try:
+            doc = json.load(open(os.path.join(root, f), encoding='utf-8'))
+        except ValueError:
+            continue
+        for case in doc if isinstance(doc, list) else [doc]:
+            expr = case.get('expr') if isinstance(case, dict) else None
+            if not isinstance(expr, str):
+                continue
+            n += 1
+            for t in ('fuzz_jsonata_parse', 'fuzz_jsonata_eval'):
+                with open(os.path.join(seeds, t, 'suite_%d' % n), 'w', encoding='utf-8', errors='replace') as out:
+                    out.write(expr)
+PY
+fi
 
 # ---- run
 failed=()

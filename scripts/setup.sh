@@ -33,6 +33,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+if [ "$what" = test ] && [ -f tests/jsonata/package-lock.json ]; then
+  if [ ! -d tests/jsonata/node_modules ] || [ tests/jsonata/package-lock.json -nt tests/jsonata/node_modules ]; then
+    echo "setup: npm ci (tests/jsonata)"
+    (cd tests/jsonata && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
 if [ "$what" = test ] && [ -f tests/e2e/js/package-lock.json ]; then
   if [ ! -d tests/e2e/js/node_modules ] || [ tests/e2e/js/package-lock.json -nt tests/e2e/js/node_modules ]; then
     echo "setup: npm ci (tests/e2e/js)"

@@ -40,9 +40,14 @@ TEST_CASE("a busy serial queue on a one-thread pool lets another queue run in be
   auto other = std::make_shared<SerialQueue>(&pool);
   std::atomic<int> busy_done{0};
   std::atomic<int> busy_at_other{-1};
-  // 1,000 tasks on one queue, posted before the other queue's single task.
+  // Hold the only worker while posting: 1,000 tasks on one queue, then the other's single task.
+  std::atomic<bool> open{false};
+  pool.post([&] {
+    while (!open.load()) std::this_thread::yield();
+  });
   for (int i = 0; i < 1000; ++i) busy->post([&] { ++busy_done; });
   other->post([&] { busy_at_other = busy_done.load(); });
+  open = true;
   CHECK(pool.wait_idle(10000));
   CHECK(busy_done.load() == 1000);
   CHECK(busy_at_other.load() >= 0);
