@@ -36,6 +36,9 @@
 #include "engine/asl/task_integration.hpp"
 
 namespace scl::asl {
+namespace persist_detail {
+class ObjectText;
+}
 
 /// Facts about the execution the context object ($$) and ExecutionStarted need.
 struct ExecutionInfo {
@@ -235,6 +238,11 @@ class Stepper {
 
   void write_text(std::string& out) const;
   static void write_frame(std::string& out, const Frame& f, bool with_payloads);
+  // The header fields both snapshot formats share.
+  void write_info(persist_detail::ObjectText& o) const;
+  void write_counters(persist_detail::ObjectText& o) const;
+  void read_info(const Json& info);
+  void read_counters(const Json& j);
   static void read_frame(const Json& fj, Frame& f, const StateMachine& machine);
 };
 

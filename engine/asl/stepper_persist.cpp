@@ -22,6 +22,9 @@ std::optional<T> get_opt(const Json& j, const char* key) {
   return it->get<T>();
 }
 
+}  // namespace
+
+namespace persist_detail {
 // Writes one JSON object member by member, as asl::to_text() prints the same object.
 class ObjectText {
  public:
@@ -81,7 +84,8 @@ class ObjectText {
   bool first_ = true;
 };
 
-}  // namespace
+}  // namespace persist_detail
+using persist_detail::ObjectText;
 
 // One frame's object. With payloads (the whole-snapshot format): every member. Without (a
 // kFrame part): no items and results (their own parts), but their presence and the kinds of its
@@ -125,6 +129,53 @@ void Stepper::write_frame(std::string& a, const Frame& f, bool with_payloads) {
   fr.opt("toleratedCount", f.tolerated_count);
 }
 
+void Stepper::write_info(ObjectText& o) const {
+  ObjectText info(o.key("info"));
+  info.str("executionArn", info_.execution_arn);
+  info.str("executionName", info_.execution_name);
+  info.str("stateMachineArn", info_.state_machine_arn);
+  info.str("stateMachineName", info_.state_machine_name);
+  info.str("roleArn", info_.role_arn);
+  info.str("region", info_.region);
+}
+
+void Stepper::write_counters(ObjectText& o) const {
+  o.num("startTime", start_time_);
+  o.str("status", std::string(to_wire(status_)));
+  o.key("started") += started_ ? "true" : "false";
+  o.num("nextEventId", next_event_id_);
+  o.num("lastEventId", last_event_id_);
+  o.unum("nextFrameId", next_frame_id_);
+  o.unum("nextTimerId", next_timer_id_);
+  o.unum("nextTaskId", next_task_id_);
+  o.unum("topFrame", top_frame_);
+}
+
+void Stepper::read_info(const Json& info) {
+  info_.execution_arn = info.at("executionArn").get<std::string>();
+  info_.execution_name = info.at("executionName").get<std::string>();
+  info_.state_machine_arn = info.at("stateMachineArn").get<std::string>();
+  info_.state_machine_name = info.at("stateMachineName").get<std::string>();
+  info_.role_arn = info.at("roleArn").get<std::string>();
+  info_.region = info.at("region").get<std::string>();
+}
+
+void Stepper::read_counters(const Json& j) {
+  start_time_ = j.at("startTime").get<core::TimeMs>();
+  const auto status = j.at("status").get<std::string>();
+  for (auto st : {ExecutionStatus::kRunning, ExecutionStatus::kSucceeded, ExecutionStatus::kFailed,
+                  ExecutionStatus::kTimedOut, ExecutionStatus::kAborted}) {
+    if (status == to_wire(st)) status_ = st;
+  }
+  started_ = j.at("started").get<bool>();
+  next_event_id_ = j.at("nextEventId").get<std::int64_t>();
+  last_event_id_ = j.at("lastEventId").get<std::int64_t>();
+  next_frame_id_ = j.at("nextFrameId").get<std::uint64_t>();
+  next_timer_id_ = j.at("nextTimerId").get<std::uint64_t>();
+  next_task_id_ = j.at("nextTaskId").get<std::uint64_t>();
+  top_frame_ = j.at("topFrame").get<std::uint64_t>();
+}
+
 std::string Stepper::state_text() const {
   std::string out;
   out.reserve(1024);
@@ -135,25 +186,9 @@ std::string Stepper::state_text() const {
 void Stepper::write_text(std::string& out) const {
   ObjectText o(out);
   o.num("version", 1);
-  {
-    ObjectText info(o.key("info"));
-    info.str("executionArn", info_.execution_arn);
-    info.str("executionName", info_.execution_name);
-    info.str("stateMachineArn", info_.state_machine_arn);
-    info.str("stateMachineName", info_.state_machine_name);
-    info.str("roleArn", info_.role_arn);
-    info.str("region", info_.region);
-  }
+  write_info(o);
   o.json("input", execution_input_);
-  o.num("startTime", start_time_);
-  o.str("status", std::string(to_wire(status_)));
-  o.key("started") += started_ ? "true" : "false";
-  o.num("nextEventId", next_event_id_);
-  o.num("lastEventId", last_event_id_);
-  o.unum("nextFrameId", next_frame_id_);
-  o.unum("nextTimerId", next_timer_id_);
-  o.unum("nextTaskId", next_task_id_);
-  o.unum("topFrame", top_frame_);
+  write_counters(o);
   o.array("frames", frames_, [](std::string& a, const auto& entry) {
     write_frame(a, entry.second, true);
   });
@@ -293,24 +328,8 @@ SnapshotChanges Stepper::take_changes() {
   {
     ObjectText o(header);
     o.num("version", 2);
-    {
-      ObjectText info(o.key("info"));
-      info.str("executionArn", info_.execution_arn);
-      info.str("executionName", info_.execution_name);
-      info.str("stateMachineArn", info_.state_machine_arn);
-      info.str("stateMachineName", info_.state_machine_name);
-      info.str("roleArn", info_.role_arn);
-      info.str("region", info_.region);
-    }
-    o.num("startTime", start_time_);
-    o.str("status", std::string(to_wire(status_)));
-    o.key("started") += started_ ? "true" : "false";
-    o.num("nextEventId", next_event_id_);
-    o.num("lastEventId", last_event_id_);
-    o.unum("nextFrameId", next_frame_id_);
-    o.unum("nextTimerId", next_timer_id_);
-    o.unum("nextTaskId", next_task_id_);
-    o.unum("topFrame", top_frame_);
+    write_info(o);
+    write_counters(o);
     std::optional<std::uint64_t> execution_timer;
     for (const auto& [id, ref] : timers_)
       if (ref.kind == TimerKind::kExecutionTimeout) execution_timer = id;
@@ -373,28 +392,10 @@ Stepper Stepper::from_parts(std::shared_ptr<const StateMachine> machine, RandomS
     if (header == nullptr || input == nullptr) throw std::invalid_argument("snapshot has no header");
     const Json j = Json::parse(header->body);
     if (j.at("version").get<int>() != 2) throw std::invalid_argument("unsupported snapshot version");
-    const Json& info = j.at("info");
-    s.info_.execution_arn = info.at("executionArn").get<std::string>();
-    s.info_.execution_name = info.at("executionName").get<std::string>();
-    s.info_.state_machine_arn = info.at("stateMachineArn").get<std::string>();
-    s.info_.state_machine_name = info.at("stateMachineName").get<std::string>();
-    s.info_.role_arn = info.at("roleArn").get<std::string>();
-    s.info_.region = info.at("region").get<std::string>();
+    s.read_info(j.at("info"));
     s.execution_input_ = Json::parse(input->body);
     s.input_written_ = true;
-    s.start_time_ = j.at("startTime").get<core::TimeMs>();
-    const auto status = j.at("status").get<std::string>();
-    for (auto st : {ExecutionStatus::kRunning, ExecutionStatus::kSucceeded, ExecutionStatus::kFailed,
-                    ExecutionStatus::kTimedOut, ExecutionStatus::kAborted}) {
-      if (status == to_wire(st)) s.status_ = st;
-    }
-    s.started_ = j.at("started").get<bool>();
-    s.next_event_id_ = j.at("nextEventId").get<std::int64_t>();
-    s.last_event_id_ = j.at("lastEventId").get<std::int64_t>();
-    s.next_frame_id_ = j.at("nextFrameId").get<std::uint64_t>();
-    s.next_timer_id_ = j.at("nextTimerId").get<std::uint64_t>();
-    s.next_task_id_ = j.at("nextTaskId").get<std::uint64_t>();
-    s.top_frame_ = j.at("topFrame").get<std::uint64_t>();
+    s.read_counters(j);
     for (const Json& r : j.at("runnable")) s.runnable_.push_back(r.get<std::uint64_t>());
     for (const auto& p : parts) {
       if (p.kind != PartKind::kFrame) continue;
@@ -444,27 +445,9 @@ Stepper Stepper::from_json(std::shared_ptr<const StateMachine> machine, RandomSo
   Stepper s(std::move(machine), random);
   try {
     if (j.at("version").get<int>() != 1) throw std::invalid_argument("unsupported snapshot version");
-    const Json& info = j.at("info");
-    s.info_.execution_arn = info.at("executionArn").get<std::string>();
-    s.info_.execution_name = info.at("executionName").get<std::string>();
-    s.info_.state_machine_arn = info.at("stateMachineArn").get<std::string>();
-    s.info_.state_machine_name = info.at("stateMachineName").get<std::string>();
-    s.info_.role_arn = info.at("roleArn").get<std::string>();
-    s.info_.region = info.at("region").get<std::string>();
+    s.read_info(j.at("info"));
     s.execution_input_ = j.at("input");
-    s.start_time_ = j.at("startTime").get<core::TimeMs>();
-    const auto status = j.at("status").get<std::string>();
-    for (auto st : {ExecutionStatus::kRunning, ExecutionStatus::kSucceeded, ExecutionStatus::kFailed,
-                    ExecutionStatus::kTimedOut, ExecutionStatus::kAborted}) {
-      if (status == to_wire(st)) s.status_ = st;
-    }
-    s.started_ = j.at("started").get<bool>();
-    s.next_event_id_ = j.at("nextEventId").get<std::int64_t>();
-    s.last_event_id_ = j.at("lastEventId").get<std::int64_t>();
-    s.next_frame_id_ = j.at("nextFrameId").get<std::uint64_t>();
-    s.next_timer_id_ = j.at("nextTimerId").get<std::uint64_t>();
-    s.next_task_id_ = j.at("nextTaskId").get<std::uint64_t>();
-    s.top_frame_ = j.at("topFrame").get<std::uint64_t>();
+    s.read_counters(j);
     for (const Json& fj : j.at("frames")) {
       Frame f;
       read_frame(fj, f, *s.machine_);

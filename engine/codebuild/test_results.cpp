@@ -8,6 +8,7 @@
 #include <memory>
 
 #include <nlohmann/json.hpp>
+#include "engine/core/utf8.hpp"
 
 namespace scl::codebuild {
 namespace {
@@ -113,21 +114,7 @@ class XmlReader {
     return out;
   }
   static void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
+    core::append_utf8(out, static_cast<char32_t>(cp));
   }
   std::unique_ptr<XmlNode> element() {
     if (++depth_ > 200) error("elements nested too deeply");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/jsonata/value.hpp"
+#include "engine/core/utf8.hpp"
 
 namespace scl::jsonata {
 
@@ -35,6 +36,6 @@ std::size_t utf16_length(std::string_view s, std::size_t bytes);
 int compare_utf16(std::string_view a, std::string_view b);
 /// Decodes the code point at s[i] (advancing i); invalid bytes decode as U+FFFD.
 char32_t decode_utf8(std::string_view s, std::size_t& i);
-void append_utf8(std::string& out, char32_t cp);
+using core::append_utf8;
 
 }  // namespace scl::jsonata
