@@ -154,6 +154,33 @@ def rst_close(s: socket.socket) -> None:
     s.close()
 
 
+class CheapRequestProbe:
+    """Sends ListProjects in a loop from another thread while a hostile case runs and keeps the
+    worst answer time (issue 11: a hostile request must not starve the others)."""
+
+    def __init__(self, emu: Emulator):
+        self.emu = emu
+        self.worst = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            t = time.monotonic()
+            status, _, _ = post(self.emu, cb("ListProjects"), {})
+            assert status == 200
+            self.worst = max(self.worst, time.monotonic() - t)
+            time.sleep(0.01)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(30)
+
+
 def wait_terminal(emu: Emulator, arn: str, timeout: float = 20.0) -> dict:
     timeout = wall(timeout)
     deadline = time.monotonic() + timeout
@@ -1077,10 +1104,12 @@ def test_hostile_executions(emu, text, given, status, error):
     arn = ok(emu, sf("CreateStateMachine"), {"name": fresh("run"), "roleArn": SFN_ROLE,
                                              "definition": text})["stateMachineArn"]
     started = time.monotonic()
-    ex = ok(emu, sf("StartExecution"), {"stateMachineArn": arn, "input": given})["executionArn"]
-    d = wait_terminal(emu, ex)
+    with CheapRequestProbe(emu) as probe:  # issue 11: other clients keep being answered
+        ex = ok(emu, sf("StartExecution"), {"stateMachineArn": arn, "input": given})["executionArn"]
+        d = wait_terminal(emu, ex)
     assert (d["status"], d.get("error")) == (status, error), d
     assert time.monotonic() - started < wall(15)
+    assert probe.worst < wall(1.0), f"a cheap request waited {probe.worst:.2f} s meanwhile"
     page = ok(emu, sf("GetExecutionHistory"), {"executionArn": ex, "maxResults": 20,
                                                "reverseOrder": True, "includeExecutionData": False})
     assert page["events"][0]["type"] == ("ExecutionSucceeded" if status == "SUCCEEDED"
