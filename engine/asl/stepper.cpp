@@ -95,9 +95,9 @@ void keep_within_event_limits(Json& details) {
   }
 }
 
-std::string live_bytes_message() {
+std::string live_bytes_message(std::size_t limit) {
   return "The execution holds more than the emulator's limit of " +
-         std::to_string(kMaxLiveBytes / (1024 * 1024)) +
+         std::to_string(limit / (1024 * 1024)) +
          " MiB of state data at once (inputs and collected results of its running states).";
 }
 
@@ -324,7 +324,7 @@ bool Stepper::account(Frame& f, std::size_t input_bytes, std::size_t results_byt
   f.input_bytes = input_bytes;
   f.results_bytes = results_bytes;
   live_bytes_ += input_bytes + results_bytes;
-  return live_bytes_ <= kMaxLiveBytes;
+  return live_bytes_ <= live_limit_;
 }
 
 Json Stepper::context_object(const Frame& f, const State& st) const {
@@ -582,7 +582,7 @@ void Stepper::run_state(Frame& f, core::TimeMs now) {
                             now);
   if (!account(f, input_bytes, 0)) {
     f.phase = Phase::kDone;
-    fail_frame(f, runtime_error(f, live_bytes_message()), now);
+    fail_frame(f, runtime_error(f, live_bytes_message(live_limit_)), now);
     return;
   }
   if (const auto* fail = as<FailState>(st)) {
@@ -1230,7 +1230,7 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
     if (!account(p, p.input_bytes, p.results_bytes + child_output_bytes)) {
       abort_siblings(false);
       emit(p, "ParallelStateFailed", "", Json::object(), now);
-      handle_failure(p, st, runtime_error(p, live_bytes_message()), now);
+      handle_failure(p, st, runtime_error(p, live_bytes_message(live_limit_)), now);
       return;
     }
     if (p.children.empty()) {
@@ -1248,7 +1248,7 @@ void Stepper::child_finished(Frame& p, std::uint64_t child_id, bool ok, Json out
     if (!account(p, p.input_bytes, p.results_bytes + child_output_bytes)) {
       abort_siblings(true);
       emit(p, "MapStateFailed", "", Json::object(), now);
-      handle_failure(p, st, runtime_error(p, live_bytes_message()), now);
+      handle_failure(p, st, runtime_error(p, live_bytes_message(live_limit_)), now);
       return;
     }
   } else {

@@ -108,6 +108,8 @@ class Stepper {
   // Snapshot in parts (snapshot_parts.hpp): what changed since the last take_changes(), so the
   // runner writes each step's delta. from_parts(all parts ever written, with the erasures
   // applied) restores exactly what from_json(to_json()) would.
+  /// The live-state limit (kMaxLiveBytes unless a test lowers it; whole MiB).
+  void set_live_bytes_limit(std::size_t bytes) { live_limit_ = bytes; }
   /// Off for executions that are never persisted (EXPRESS): nothing is recorded.
   void set_change_tracking(bool on) { tracking_ = on; }
   /// Marks everything as changed (the next take_changes() returns a complete snapshot).
@@ -215,6 +217,7 @@ class Stepper {
   std::int64_t call_events_ = 0;                   // events emitted by the current call
   std::size_t call_bytes_ = 0;                     // payload text they carry
   std::size_t live_bytes_ = 0;                     // sum of the frames' accounting
+  std::size_t live_limit_ = kMaxLiveBytes;
   // Change tracking for take_changes().
   bool tracking_ = true;
   bool input_written_ = false;

@@ -9,6 +9,14 @@
 #include <fstream>
 #include <memory>
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SCL_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SCL_SANITIZED 1
+#endif
+#endif
+
 namespace scl::core {
 namespace {
 
@@ -52,6 +60,11 @@ bool CrashGuard::install(const std::string& marker_path) {
 }
 
 void CrashGuard::prepare_thread() {
+#ifdef SCL_SANITIZED
+  // The sanitizers give every thread their own alternate signal stack and unmap it at thread
+  // exit; replacing it makes that unmap fail. Their fatal-signal reports stand in for the guard.
+  return;
+#endif
   thread_local std::unique_ptr<char[]> stack;
   if (stack) return;
   constexpr std::size_t kSize = 64 * 1024;

@@ -11,6 +11,8 @@
 // only crashes of the emulator itself are counted. read_and_clear() returns the numbers recorded
 // by earlier processes.
 //
+// Sanitizer builds: prepare_thread() does nothing (the sanitizers own the alternate stacks) and
+// main does not install the guard.
 // Threading: install() once from main before other threads start; prepare_thread() on every
 // thread that may run guarded code (ThreadPool workers do it themselves); Running from any thread.
 

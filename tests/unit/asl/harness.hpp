@@ -53,6 +53,8 @@ struct RunOptions {
   std::optional<core::TimeMs> stop_at;
   std::optional<std::string> stop_error, stop_cause;
   std::size_t max_steps = 100000;
+  /// Applied to the stepper before it starts and after every restore.
+  std::function<void(Stepper&)> configure;
 };
 
 inline std::shared_ptr<const StateMachine> compile_or_die(const std::string& def) {
@@ -65,6 +67,7 @@ inline RunResult run(std::shared_ptr<const StateMachine> machine, const Json& in
                      const RunOptions& opt = {}) {
   SeededRandomSource random(7);
   auto stepper = std::make_unique<Stepper>(machine, random);
+  if (opt.configure) opt.configure(*stepper);
   RunResult res;
   // Pending work ordered by (time, sequence).
   struct Pending {
@@ -176,6 +179,7 @@ inline RunResult run(std::shared_ptr<const StateMachine> machine, const Json& in
     if (stepper->state_text() != to_text(snap))
       throw std::runtime_error("Stepper::state_text differs from to_text(to_json())");
     stepper = std::make_unique<Stepper>(Stepper::from_json(machine, random, Json::parse(to_text(snap))));
+    if (opt.configure) opt.configure(*stepper);
     if (stepper->to_json() != snap) throw std::runtime_error("snapshot round trip changed the state");
   };
 
